@@ -1,0 +1,102 @@
+#include "core/io/file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+namespace mq {
+namespace {
+
+std::string describe_errno(const std::string& what, const std::string& path) {
+  return what + " '" + path + "': " + std::strerror(errno);
+}
+
+}  // namespace
+
+StatusOr<unsigned long long> file_size(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return Status::error(describe_errno("cannot open", path));
+  if (S_ISDIR(st.st_mode)) return Status::error("'" + path + "' is a directory, not a file");
+  return static_cast<unsigned long long>(st.st_size);
+}
+
+StatusOr<std::string> read_file(const std::string& path, unsigned long long max_bytes) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::error(describe_errno("cannot open", path));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return Status::error("'" + path + "' is not a readable file");
+  }
+  unsigned long long size = static_cast<unsigned long long>(st.st_size);
+  if (size > max_bytes) {
+    ::close(fd);
+    return Status::error("'" + path + "' is " + std::to_string(size) + " bytes, more than the limit of " +
+                         std::to_string(max_bytes) + " bytes");
+  }
+  std::string data;
+  data.resize(static_cast<size_t>(size));
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::read(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      Status s = Status::error(describe_errno("cannot read", path));
+      ::close(fd);
+      return s;
+    }
+    if (n == 0) break;
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  data.resize(done);
+  return data;
+}
+
+Status write_file_atomic(const std::string& path, const std::string& data) {
+  std::string tmp = path + ".tmp-XXXXXX";
+  std::vector<char> tmpl(tmp.begin(), tmp.end());
+  tmpl.push_back('\0');
+  int fd = ::mkstemp(tmpl.data());
+  if (fd < 0) return Status::error(describe_errno("cannot create a temporary file next to", path));
+  std::string tmp_path(tmpl.data());
+  auto fail = [&](const std::string& what) {
+    Status s = Status::error(describe_errno(what, path));
+    ::close(fd);
+    ::unlink(tmp_path.c_str());
+    return s;
+  };
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail("cannot write");
+    done += static_cast<size_t>(n);
+  }
+  ::fchmod(fd, 0644);
+  if (::fsync(fd) != 0) return fail("cannot flush");
+  if (::close(fd) != 0) {
+    Status s = Status::error(describe_errno("cannot close", path));
+    ::unlink(tmp_path.c_str());
+    return s;
+  }
+  if (::rename(tmp_path.c_str(), path.c_str()) != 0) {
+    Status s = Status::error(describe_errno("cannot write", path));
+    ::unlink(tmp_path.c_str());
+    return s;
+  }
+  return Status::ok();
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat sa {}, sb {};
+  if (::stat(a.c_str(), &sa) != 0 || ::stat(b.c_str(), &sb) != 0) return false;
+  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+}  // namespace mq

@@ -1,0 +1,238 @@
+#include "core/io/graph_io.h"
+
+#include <cstdint>
+#include <cstring>
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include "core/io/file.h"
+#include "core/io/text_format.h"
+
+namespace mq {
+namespace {
+
+bool starts_with(std::string_view bytes, std::string_view prefix) {
+  return bytes.size() >= prefix.size() && bytes.substr(0, prefix.size()) == prefix;
+}
+
+// Reads a varint at `pos`; false if it runs past the end or is over 10 bytes.
+bool read_varint(std::string_view bytes, size_t* pos, uint64_t* value) {
+  uint64_t result = 0;
+  for (int shift = 0; shift < 70; shift += 7) {
+    if (*pos >= bytes.size()) return false;
+    uint8_t b = static_cast<uint8_t>(bytes[(*pos)++]);
+    if (shift < 64) result |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if ((b & 0x80) == 0) {
+      *value = result;
+      return true;
+    }
+  }
+  return false;
+}
+
+struct WireField {
+  uint32_t number = 0;
+  int wire_type = 0;
+  size_t start = 0;          // offset of the tag
+  size_t payload_start = 0;  // offset of the value (after a length prefix)
+  uint64_t payload_size = 0; // for length-delimited fields
+};
+
+// Walks one level of protobuf wire format. Returns an empty string when the
+// bytes are well formed, otherwise a description of the first problem.
+std::string walk_fields(std::string_view bytes, std::vector<WireField>* fields) {
+  size_t pos = 0;
+  while (pos < bytes.size()) {
+    WireField f;
+    f.start = pos;
+    uint64_t tag = 0;
+    if (!read_varint(bytes, &pos, &tag)) return "a field tag at byte " + std::to_string(f.start) + " is cut off";
+    f.number = static_cast<uint32_t>(tag >> 3);
+    f.wire_type = static_cast<int>(tag & 7);
+    if (f.number == 0) return "byte " + std::to_string(f.start) + " holds field number 0, which is invalid";
+    switch (f.wire_type) {
+      case 0: {
+        uint64_t v;
+        if (!read_varint(bytes, &pos, &v))
+          return "a number at byte " + std::to_string(f.start) + " is cut off";
+        break;
+      }
+      case 1:
+        if (bytes.size() - pos < 8) return "an 8-byte value at byte " + std::to_string(f.start) + " is cut off";
+        pos += 8;
+        break;
+      case 5:
+        if (bytes.size() - pos < 4) return "a 4-byte value at byte " + std::to_string(f.start) + " is cut off";
+        pos += 4;
+        break;
+      case 2: {
+        uint64_t len;
+        if (!read_varint(bytes, &pos, &len))
+          return "a length at byte " + std::to_string(f.start) + " is cut off";
+        if (len > bytes.size() - pos)
+          return "field " + std::to_string(f.number) + " at byte " + std::to_string(f.start) + " declares " +
+                 std::to_string(len) + " bytes but only " + std::to_string(bytes.size() - pos) + " remain";
+        f.payload_start = pos;
+        f.payload_size = len;
+        pos += static_cast<size_t>(len);
+        break;
+      }
+      default:
+        return "byte " + std::to_string(f.start) + " has wire type " + std::to_string(f.wire_type) +
+               ", which no GraphDef field uses";
+    }
+    if (fields) fields->push_back(f);
+  }
+  return "";
+}
+
+bool looks_like_text(std::string_view bytes) {
+  size_t n = std::min<size_t>(bytes.size(), 4096);
+  size_t printable = 0;
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char c = static_cast<unsigned char>(bytes[i]);
+    if (c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c < 0x7f) || c >= 0x80) ++printable;
+    if (c == 0) return false;
+  }
+  return n > 0 && printable == n;
+}
+
+// After the binary parser refused the bytes: find out where and why, so the
+// message can say "node #12 ('conv1/weights') is damaged" instead of nothing.
+std::string locate_binary_damage(std::string_view bytes) {
+  std::vector<WireField> fields;
+  std::string problem = walk_fields(bytes, &fields);
+  if (!problem.empty()) {
+    bool truncated = problem.find("cut off") != std::string::npos || problem.find("remain") != std::string::npos;
+    return (truncated ? "the file looks truncated: " : "the file is corrupt: ") + problem;
+  }
+  size_t node_index = 0;
+  std::string previous_name;
+  for (const WireField& f : fields) {
+    if (f.number != 1 || f.wire_type != 2) continue;
+    tensorflow::NodeDef node;
+    std::string_view payload = bytes.substr(f.payload_start, static_cast<size_t>(f.payload_size));
+    if (!node.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+      std::string where = "node #" + std::to_string(node_index);
+      if (!previous_name.empty()) where += " (after '" + previous_name + "')";
+      return where + " at byte " + std::to_string(f.start) + " is corrupt";
+    }
+    previous_name = node.name();
+    ++node_index;
+  }
+  return "the file is corrupt (its fields nest too deeply or hold invalid values)";
+}
+
+}  // namespace
+
+std::string describe_foreign_format(std::string_view bytes) {
+  if (bytes.empty()) return "the file is empty";
+  if (starts_with(bytes, "\x89HDF\r\n\x1a\n"))
+    return "it is an HDF5 file (a Keras .h5 model?), not a GraphDef; convert it with 'modelquant keras2pb'";
+  if (starts_with(bytes, std::string_view("PK\x03\x04", 4)))
+    return "it is a ZIP archive (a Keras 3 .keras model?), not a GraphDef; convert it with 'modelquant keras2pb'";
+  if (starts_with(bytes, "\x1f\x8b")) return "it is gzip-compressed; decompress it first";
+  if (bytes.size() >= 8 && bytes.substr(4, 4) == "TFL3")
+    return "it is a TensorFlow Lite flatbuffer (.tflite), not a GraphDef";
+  if (starts_with(bytes, "\x93NUMPY")) return "it is a NumPy .npy array, not a GraphDef";
+  size_t first = bytes.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && (bytes[first] == '{' || bytes[first] == '[') && looks_like_text(bytes))
+    return "it is a JSON file (a TensorFlow.js or Keras model.json?), not a GraphDef";
+  // Binary protobufs that are not a GraphDef: a SavedModel starts with its
+  // schema version (field 1, varint) followed by meta graphs (field 2); an
+  // ONNX ModelProto starts with ir_version (field 1, varint) and has a graph
+  // (field 7).
+  if (static_cast<uint8_t>(bytes[0]) == 0x08) {
+    std::vector<WireField> fields;
+    if (walk_fields(bytes, &fields).empty()) {
+      bool has_graph_field7 = false, has_field2_message = false;
+      for (const WireField& f : fields) {
+        if (f.number == 7 && f.wire_type == 2) has_graph_field7 = true;
+        if (f.number == 2 && f.wire_type == 2) has_field2_message = true;
+      }
+      if (has_graph_field7) return "it is an ONNX model, not a TensorFlow GraphDef";
+      if (has_field2_message)
+        return "it is a SavedModel (saved_model.pb), not a frozen GraphDef; freeze it first "
+               "(convert its variables to constants)";
+    }
+    return "it starts like a protobuf message of another kind, not a GraphDef";
+  }
+  return "";
+}
+
+Status parse_graph(std::string_view bytes, const std::string& source, tensorflow::GraphDef* graph,
+                   GraphFormat* format) {
+  auto fail = [&](const std::string& why) { return Status::error(source + ": " + why); };
+  if (bytes.size() > kMaxGraphBytes)
+    return fail("the file is " + std::to_string(bytes.size()) +
+                " bytes; protobuf cannot read a GraphDef of 2 GiB or more");
+  std::string foreign = describe_foreign_format(bytes);
+  if (!foreign.empty()) return fail(foreign);
+
+  graph->Clear();
+  if (graph->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    // Wire-valid bytes are not necessarily a graph: random data often parses
+    // as a message made only of unknown fields.
+    bool has_content = graph->node_size() > 0 || graph->has_library() || graph->has_versions();
+    if (has_content || bytes.empty()) {
+      if (format) *format = GraphFormat::kBinary;
+      return Status::ok();
+    }
+    if (!looks_like_text(bytes)) return fail("it is not a GraphDef (no nodes, no versions; random or foreign bytes?)");
+  }
+  if (looks_like_text(bytes)) {
+    graph->Clear();
+    Status text_status = parse_text_graph(bytes, graph);
+    if (!text_status.is_ok()) return fail("not a binary GraphDef, and as text: " + text_status.message());
+    if (format) *format = GraphFormat::kText;
+    return Status::ok();
+  }
+  graph->Clear();
+  return fail(locate_binary_damage(bytes));
+}
+
+StatusOr<std::string> serialize_graph(const tensorflow::GraphDef& graph, GraphFormat format) {
+  if (format == GraphFormat::kText) return print_text_graph(graph);
+  size_t size = graph.ByteSizeLong();
+  if (size > kMaxGraphBytes)
+    return Status::error("the result would be " + std::to_string(size) +
+                         " bytes; a GraphDef must stay under 2 GiB");
+  // Deterministic: map entries (node attrs) sorted by key, so the same graph
+  // always gives the same bytes.
+  std::string out;
+  out.resize(size);
+  google::protobuf::io::ArrayOutputStream array(out.data(), static_cast<int>(size));
+  google::protobuf::io::CodedOutputStream coded(&array);
+  coded.SetSerializationDeterministic(true);
+  graph.SerializeWithCachedSizes(&coded);
+  if (coded.HadError() || static_cast<size_t>(coded.ByteCount()) != size)
+    return Status::internal("serializing the graph failed");
+  return out;
+}
+
+Status load_graph_file(const std::string& path, tensorflow::GraphDef* graph, GraphFormat* format) {
+  MQ_ASSIGN_OR_RETURN(unsigned long long size, file_size(path));
+  if (size > kMaxGraphBytes)
+    return Status::error(path + ": the file is " + std::to_string(size) +
+                         " bytes; protobuf cannot read a GraphDef of 2 GiB or more");
+  MQ_ASSIGN_OR_RETURN(std::string bytes, read_file(path, kMaxGraphBytes));
+  return parse_graph(bytes, path, graph, format);
+}
+
+Status save_graph_file(const tensorflow::GraphDef& graph, const std::string& path, GraphFormat format) {
+  MQ_ASSIGN_OR_RETURN(std::string bytes, serialize_graph(graph, format));
+  return write_file_atomic(path, bytes);
+}
+
+GraphFormat format_for_path(const std::string& path) {
+  auto ends_with = [&](const char* suffix) {
+    size_t n = std::strlen(suffix);
+    return path.size() >= n && path.compare(path.size() - n, n, suffix) == 0;
+  };
+  if (ends_with(".pbtxt") || ends_with(".txt") || ends_with(".pbtext") || ends_with(".prototxt"))
+    return GraphFormat::kText;
+  return GraphFormat::kBinary;
+}
+
+}  // namespace mq

@@ -119,6 +119,5 @@ TEST_CASE("large graphs are streamed from and to files with the same result as i
   tensorflow::GraphDef cut;
   mq::Status s = mq::load_graph_file(dir + "/cut.pb", &cut);
   REQUIRE_FALSE(s.is_ok());
-  CHECK(s.message().find("cut.pb: the file looks truncated") == 0 + s.message().find("cut.pb"));
-  CHECK(s.message().find("truncated") != std::string::npos);
+  CHECK(s.message().find("cut.pb: the file looks truncated") != std::string::npos);
 }

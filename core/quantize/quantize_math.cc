@@ -39,8 +39,19 @@ void float_to_quint8(const float* values, size_t count, float min, float max, ui
   const double range = static_cast<double>(static_cast<float>(max - min)) * range_adjust;
   const double range_scale = steps / range;
   const double min_rounded = round_half_away(static_cast<double>(min) * range_scale);
+  // Codes outside [0, 255] are clamped anyway, so x is first limited to a
+  // window just wider than [min, max]; that keeps the int32 truncation below
+  // exact and defined (NaN lands on the low edge, code 0) and lets the loop
+  // vectorize.
+  const double lo = static_cast<double>(min) * range_scale - 2.0;
+  const double hi = static_cast<double>(max) * range_scale + 2.0;
   for (size_t i = 0; i < count; ++i) {
-    double q = round_half_away(static_cast<double>(values[i]) * range_scale) - min_rounded;
+    double x = static_cast<double>(values[i]) * range_scale;
+    x = x >= lo ? x : lo;
+    x = x <= hi ? x : hi;
+    int32_t t = static_cast<int32_t>(x);
+    double frac = x - static_cast<double>(t);
+    double q = static_cast<double>(t + (frac >= 0.5) - (frac <= -0.5)) - min_rounded;
     q = q < 0.0 ? 0.0 : (q > 255.0 ? 255.0 : q);
     out[i] = static_cast<uint8_t>(static_cast<int>(q));
   }

@@ -449,7 +449,7 @@ bool serialize_deterministically(const google::protobuf::MessageLite& message, s
   wire->resize(size);
   bool failed;
   {
-    // The stream writes its last bytes when it is destroyed.
+    // The stream may hold its last bytes until it is destroyed.
     google::protobuf::io::ArrayOutputStream array(wire->data(), static_cast<int>(size));
     google::protobuf::io::CodedOutputStream coded(&array);
     coded.SetSerializationDeterministic(true);

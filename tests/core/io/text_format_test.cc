@@ -760,6 +760,9 @@ TEST_CASE("the reader accepts every syntax protobuf's parser does", "[text]") {
         attr { key: "minus_inf" value { f: -inf } }
         attr { key: "infinity" value { f: Infinity } }
         attr { key: "nan" value { f: nan } }
+        attr { key: "largest" value { f: 3.4028235e38 } }
+        attr { key: "too_large" value { f: 3.5e38 } }
+        attr { key: "too_small" value { f: -1e39 } }
         attr { key: "true" value { b: true } }
         attr { key: "t" value { b: t } }
         attr { key: "one" value { b: 1 } }
@@ -783,6 +786,9 @@ TEST_CASE("the reader accepts every syntax protobuf's parser does", "[text]") {
     CHECK(attr.at("minus_inf").f() == -std::numeric_limits<float>::infinity());
     CHECK(attr.at("infinity").f() == std::numeric_limits<float>::infinity());
     CHECK(std::isnan(attr.at("nan").f()));
+    CHECK(attr.at("largest").f() == std::numeric_limits<float>::max());
+    CHECK(attr.at("too_large").f() == std::numeric_limits<float>::infinity());
+    CHECK(attr.at("too_small").f() == -std::numeric_limits<float>::infinity());
     CHECK(attr.at("true").b());
     CHECK(attr.at("t").b());
     CHECK(attr.at("one").b());

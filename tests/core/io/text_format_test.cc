@@ -712,8 +712,8 @@ TEST_CASE("the reader accepts every syntax protobuf's parser does", "[text]") {
     expected.mutable_versions()->set_producer(1);
     const char* variants[] = {
         "node { name: \"a\" op: \"Const\" input: \"b\" } versions { producer: 1 }",
-        "# leading comment\nnode: {  # trailing comment\n name: \"a\"\n op: \"Const\" input: \"b\"}\n"
-        "versions: { producer: 1 }  # end",
+        ("# leading comment\nnode: {  # trailing comment\n name: \"a\"\n op: \"Const\" input: \"b\"}\n"
+         "versions: { producer: 1 }  # end"),
         "node < name: 'a' op: 'Const' input: 'b' > versions < producer: 1 >",
         "node { name: \"a\", op: \"Const\"; input: \"b\", }; versions { producer: 1; }",
         "node{name:\"a\"op:\"Const\"input:\"b\"}versions{producer:1}",

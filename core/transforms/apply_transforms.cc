@@ -88,6 +88,13 @@ Status check_inputs_exist(const tensorflow::GraphDef& graph) {
   return Status::error("Invalid graph with inputs referring to nonexistent nodes: " + first + more);
 }
 
+const TransformDefinition* find_in(const std::vector<TransformDefinition>* table, std::string_view name) {
+  if (table == nullptr) return find_transform(name);
+  for (const TransformDefinition& definition : *table)
+    if (name == definition.name) return &definition;
+  return nullptr;
+}
+
 std::string json_number(double value) {
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "%.3f", value);
@@ -111,11 +118,12 @@ std::vector<std::string> split_names(std::string_view comma_separated) {
   }
 }
 
-Status check_transform_list(const TransformList& transforms) {
+Status check_transform_list(const TransformList& transforms, const std::vector<TransformDefinition>* table) {
   std::vector<std::string> transform_names;
-  for (const TransformDefinition& definition : transform_table()) transform_names.push_back(definition.name);
+  for (const TransformDefinition& definition : table ? *table : transform_table())
+    transform_names.push_back(definition.name);
   for (const TransformSpec& spec : transforms) {
-    const TransformDefinition* definition = find_transform(spec.name);
+    const TransformDefinition* definition = find_in(table, spec.name);
     if (definition == nullptr)
       return Status::error("Transform '" + spec.name + "' not recognized." + suggestion(spec.name, transform_names));
     bool ignore_errors = false;
@@ -136,7 +144,7 @@ Status check_transform_list(const TransformList& transforms) {
 StatusOr<TransformResult> apply_transforms(const tensorflow::GraphDef& graph, const TransformList& transforms,
                                            const std::vector<std::string>& inputs,
                                            const std::vector<std::string>& outputs, const TransformOptions& options) {
-  MQ_RETURN_IF_ERROR(check_transform_list(transforms));
+  MQ_RETURN_IF_ERROR(check_transform_list(transforms, options.table));
   MQ_RETURN_IF_ERROR(check_names(inputs, "--inputs"));
   MQ_RETURN_IF_ERROR(check_names(outputs, "--outputs"));
 
@@ -145,7 +153,7 @@ StatusOr<TransformResult> apply_transforms(const tensorflow::GraphDef& graph, co
   bool graph_is_valid = options.validate && GraphIndex(result.graph).validate().is_ok();
   for (size_t index = 0; index < transforms.size(); ++index) {
     const TransformSpec& spec = transforms[index];
-    const TransformDefinition* definition = find_transform(spec.name);
+    const TransformDefinition* definition = find_in(options.table, spec.name);
     bool ignore_errors = false;
     MQ_RETURN_IF_ERROR(read_ignore_errors(spec, &ignore_errors));
     if (options.on_transform_start) options.on_transform_start(index, transforms.size(), spec);

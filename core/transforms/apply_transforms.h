@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/proto/graph.pb.h"
+#include "core/transforms/registry.h"
 #include "core/transforms/transform_context.h"
 #include "core/transforms/transform_string.h"
 #include "core/util/status.h"
@@ -30,6 +31,9 @@ struct TransformOptions {
   // inputs after control inputs, cycles) after each transform and fail,
   // naming the transform, when a valid graph became invalid.
   bool validate = kValidateAfterEachTransformByDefault;
+  // Where transform names are looked up; nullptr means transform_table().
+  // (Tests use their own table to check the driver against misbehaving transforms.)
+  const std::vector<TransformDefinition>* table = nullptr;
   // Called before each transform runs (index counts from 0).
   std::function<void(size_t index, size_t count, const TransformSpec& spec)> on_transform_start;
 };
@@ -59,7 +63,8 @@ std::vector<std::string> split_names(std::string_view comma_separated);
 // Checks a whole list before anything runs: every transform exists, every
 // parameter is one its schema knows, and ignore_errors is true or false
 // (case-insensitive, as TensorFlow reads it).
-Status check_transform_list(const TransformList& transforms);
+Status check_transform_list(const TransformList& transforms,
+                            const std::vector<TransformDefinition>* table = nullptr);
 
 StatusOr<TransformResult> apply_transforms(const tensorflow::GraphDef& graph, const TransformList& transforms,
                                            const std::vector<std::string>& inputs,

@@ -45,17 +45,26 @@ StatusOr<std::string> string_option(const val& options, const char* name, const 
   return field.as<std::string>();
 }
 
+StatusOr<bool> bool_option(const val& options, const char* name, bool fallback) {
+  if (options.isUndefined() || options.isNull()) return fallback;
+  val field = options[name];
+  if (field.isUndefined() || field.isNull()) return fallback;
+  if (!field.isTrue() && !field.isFalse()) return Status::error(std::string("option '") + name + "' must be true or false");
+  return field.isTrue();
+}
+
+val json_to_js(const std::string& json) { return val::global("JSON").call<val>("parse", json); }
+
 StatusOr<std::string> source_name(const val& options) { return string_option(options, "name", "input"); }
 
-val to_result(const StatusOr<val>& outcome) {
+val Result::to_js() const {
   val result = val::object();
-  result.set("ok", outcome.is_ok());
-  if (outcome.is_ok()) {
-    result.set("value", outcome.value());
-  } else {
-    result.set("error", outcome.status().message());
-    result.set("code", std::string(code_name(outcome.status().code())));
+  result.set("ok", status_.is_ok());
+  if (!status_.is_ok()) {
+    result.set("error", status_.message());
+    result.set("code", std::string(code_name(status_.code())));
   }
+  if (!value_.isUndefined()) result.set("value", value_);
   return result;
 }
 

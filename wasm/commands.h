@@ -10,6 +10,6 @@ namespace mq::wasm {
 
 // convert(bytes, {format: "text" | "binary", name}) → Uint8Array of the graph
 // in the other (or the same) format.
-StatusOr<val> convert(const val& bytes, const val& options);
+Result convert(const val& bytes, const val& options);
 
 }  // namespace mq::wasm

@@ -5,7 +5,7 @@
 
 namespace mq::wasm {
 
-StatusOr<val> convert(const val& bytes, const val& options) {
+Result convert(const val& bytes, const val& options) {
   MQ_ASSIGN_OR_RETURN(std::string name, source_name(options));
   MQ_ASSIGN_OR_RETURN(std::string format_name, string_option(options, "format", ""));
   GraphFormat format;

@@ -7,6 +7,9 @@
 // Every method returns a promise; a failure rejects it with a ModelQuantError
 // (an Error) whose message is the one the native CLI prints and whose `code`
 // is "invalid_input", "unsupported", "resource_exhausted" or "internal".
+// A failure that still has a result to show (summarize of a graph whose inputs
+// name missing nodes, where the CLI prints the summary and then fails) carries
+// it as `error.value`.
 // Options common to all methods: {name}, the input's name in messages
 // (default "input"; pass the file name to get the CLI's exact message).
 //
@@ -45,7 +48,9 @@ export function wrapCore(core) {
       throw new ModelQuantError(`${name} failed inside the wasm module: ${brokenBy}`, 'internal');
     }
     if (result.ok) return result.value;
-    throw new ModelQuantError(result.error, result.code);
+    const failure = new ModelQuantError(result.error, result.code);
+    if ('value' in result) failure.value = result.value;
+    throw failure;
   }
   return Object.freeze({
     version: core.version(),

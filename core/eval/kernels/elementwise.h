@@ -98,19 +98,21 @@ Status binary_kernel(KernelContext& ctx, Op op) {
   const Tensor& y = ctx.inputs[1];
   DataType dtype = x.dtype();
   BinaryBroadcast plan(x.shape(), y.shape(), shape);
-  if (is_half_like(dtype) && (kTypes & kFloats)) {
-    Tensor xf = converted_to_float(x), yf = converted_to_float(y);
-    if constexpr (kBoolResult) {
-      MQ_ASSIGN_OR_RETURN(Tensor out, ctx.allocate(tensorflow::DT_BOOL, shape));
-      apply_binary<float, bool>(xf, yf, plan, out, op);
-      ctx.outputs[0] = std::move(out);
-    } else {
-      Tensor out(tensorflow::DT_FLOAT, shape);
-      apply_binary<float, float>(xf, yf, plan, out, op);
-      MQ_RETURN_IF_ERROR(ctx.budget.reserve(out.byte_size() / 2, "node '" + ctx.node.name() + "' output"));
-      ctx.outputs[0] = converted_from_float(out, dtype);
+  if constexpr ((kTypes & kFloats) != 0) {
+    if (is_half_like(dtype)) {
+      Tensor xf = converted_to_float(x), yf = converted_to_float(y);
+      if constexpr (kBoolResult) {
+        MQ_ASSIGN_OR_RETURN(Tensor out, ctx.allocate(tensorflow::DT_BOOL, shape));
+        apply_binary<float, bool>(xf, yf, plan, out, op);
+        ctx.outputs[0] = std::move(out);
+      } else {
+        Tensor out(tensorflow::DT_FLOAT, shape);
+        apply_binary<float, float>(xf, yf, plan, out, op);
+        MQ_RETURN_IF_ERROR(ctx.budget.reserve(out.byte_size() / 2, "node '" + ctx.node.name() + "' output"));
+        ctx.outputs[0] = converted_from_float(out, dtype);
+      }
+      return Status::ok();
     }
-    return Status::ok();
   }
   Status status;
   bool handled = dispatch<kTypes>(dtype, [&](auto type) {
@@ -134,13 +136,15 @@ Status unary_kernel(KernelContext& ctx, Op op) {
   MQ_RETURN_IF_ERROR(ctx.check_input_count(1));
   const Tensor& x = ctx.inputs[0];
   DataType dtype = x.dtype();
-  if (is_half_like(dtype) && (kTypes & kFloats)) {
-    Tensor xf = converted_to_float(x);
-    Tensor out(tensorflow::DT_FLOAT, x.shape());
-    out.flat<float>() = op(xf.flat<float>());
-    MQ_RETURN_IF_ERROR(ctx.budget.reserve(out.byte_size() / 2, "node '" + ctx.node.name() + "' output"));
-    ctx.outputs[0] = converted_from_float(out, dtype);
-    return Status::ok();
+  if constexpr ((kTypes & kFloats) != 0) {
+    if (is_half_like(dtype)) {
+      Tensor xf = converted_to_float(x);
+      Tensor out(tensorflow::DT_FLOAT, x.shape());
+      out.flat<float>() = op(static_cast<const Tensor&>(xf).flat<float>());
+      MQ_RETURN_IF_ERROR(ctx.budget.reserve(out.byte_size() / 2, "node '" + ctx.node.name() + "' output"));
+      ctx.outputs[0] = converted_from_float(out, dtype);
+      return Status::ok();
+    }
   }
   Status status;
   bool handled = dispatch<kTypes>(dtype, [&](auto type) {

@@ -38,6 +38,11 @@ Status check_names_exist(const tensorflow::GraphDef& graph, const std::vector<st
 
 StatusOr<TransformOutcome> transform(const tensorflow::GraphDef& graph, const TransformRequest& request,
                                      const TransformOptions& options) {
+  return transform(tensorflow::GraphDef(graph), request, options);
+}
+
+StatusOr<TransformOutcome> transform(tensorflow::GraphDef&& graph, const TransformRequest& request,
+                                     const TransformOptions& options) {
   const bool has_transforms = !request.transforms.empty();
   const bool has_recipe = !request.recipe.empty();
   if (has_transforms == has_recipe)
@@ -75,7 +80,8 @@ StatusOr<TransformOutcome> transform(const tensorflow::GraphDef& graph, const Tr
   if (list.empty()) return Status::error("You must specify at least one transform.");
   outcome.nodes_before = graph.node_size();
   outcome.bytes_before = graph.ByteSizeLong();
-  MQ_ASSIGN_OR_RETURN(TransformResult result, apply_transforms(graph, list, outcome.inputs, outcome.outputs, options));
+  MQ_ASSIGN_OR_RETURN(TransformResult result,
+                      apply_transforms(std::move(graph), list, outcome.inputs, outcome.outputs, options));
   outcome.graph = std::move(result.graph);
   outcome.steps = std::move(result.steps);
   outcome.nodes_after = outcome.graph.node_size();
@@ -113,8 +119,7 @@ StatusOr<TransformedModel> transform_bytes(std::string_view model, const std::st
   tensorflow::GraphDef graph;
   MQ_RETURN_IF_ERROR(parse_graph(model, source_name, &graph));
   TransformedModel transformed;
-  MQ_ASSIGN_OR_RETURN(transformed.outcome, transform(graph, request, options));
-  graph.Clear();
+  MQ_ASSIGN_OR_RETURN(transformed.outcome, transform(std::move(graph), request, options));
   MQ_ASSIGN_OR_RETURN(transformed.bytes, serialize_graph(transformed.outcome.graph, output_format));
   transformed.outcome.graph.Clear();
   return transformed;
@@ -131,8 +136,7 @@ Status transform_graph(const std::string& path_to_model, const std::string& save
   request.inputs = inputs;
   request.outputs = outputs;
   request.detect_missing_names = false;
-  MQ_ASSIGN_OR_RETURN(TransformOutcome outcome, transform(graph, request));
-  graph.Clear();
+  MQ_ASSIGN_OR_RETURN(TransformOutcome outcome, transform(std::move(graph), request));
   std::string path = save_dir.empty() ? file_name
                      : save_dir.back() == '/' ? save_dir + file_name
                                               : save_dir + "/" + file_name;

@@ -55,6 +55,9 @@ struct TransformOutcome {
 // transform.
 StatusOr<TransformOutcome> transform(const tensorflow::GraphDef& graph, const TransformRequest& request,
                                      const TransformOptions& options = {});
+// The same on a graph the caller no longer needs (moved in, not copied).
+StatusOr<TransformOutcome> transform(tensorflow::GraphDef&& graph, const TransformRequest& request,
+                                     const TransformOptions& options = {});
 
 // A report of the run as JSON, shared by `modelquant transform --json` and the
 // wasm module: {"inputs":[…],"outputs":[…],"transforms":"…",

@@ -42,9 +42,8 @@ void run_transform(const TransformCommandOptions& options) {
   request.inputs = split_names(options.inputs);
   request.outputs = split_names(options.outputs);
 
-  StatusOr<api::TransformOutcome> outcome = api::transform(model.graph, request);
+  StatusOr<api::TransformOutcome> outcome = api::transform(std::move(model.graph), request);
   fail_if_error(outcome.status());
-  model.graph.Clear();
   GraphFormat format = options.output_as_text ? GraphFormat::kText : format_for_path(options.output);
   save_model_or_fail(outcome->graph, options.output, format, options.input, options.overwrite_input);
 

@@ -134,9 +134,8 @@ int run_transform_graph(const std::string& program, const std::vector<std::strin
   request.inputs = split_names(flags.inputs);
   request.outputs = split_names(flags.outputs);
   request.detect_missing_names = false;
-  StatusOr<api::TransformOutcome> outcome = api::transform(graph, request);
+  StatusOr<api::TransformOutcome> outcome = api::transform(std::move(graph), request);
   fail_if_error(outcome.status());
-  graph.Clear();
 
   Status saved = save_graph_file(outcome->graph, out_graph, flags.output_as_text ? GraphFormat::kText
                                                                                  : GraphFormat::kBinary);

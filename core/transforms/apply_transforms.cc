@@ -155,11 +155,18 @@ StatusOr<TransformResult> apply_transforms(const tensorflow::GraphDef& graph, co
                                            const std::vector<std::string>& inputs,
                                            const std::vector<std::string>& outputs, const TransformOptions& options) {
   MQ_RETURN_IF_ERROR(check_transform_list(transforms, options.table));
+  return apply_transforms(tensorflow::GraphDef(graph), transforms, inputs, outputs, options);
+}
+
+StatusOr<TransformResult> apply_transforms(tensorflow::GraphDef&& graph, const TransformList& transforms,
+                                           const std::vector<std::string>& inputs,
+                                           const std::vector<std::string>& outputs, const TransformOptions& options) {
+  MQ_RETURN_IF_ERROR(check_transform_list(transforms, options.table));
   MQ_RETURN_IF_ERROR(check_names(inputs, "--inputs"));
   MQ_RETURN_IF_ERROR(check_names(outputs, "--outputs"));
 
   TransformResult result;
-  result.graph = graph;
+  result.graph = std::move(graph);
   bool graph_is_valid = options.validate && GraphIndex(result.graph).validate().is_ok();
   for (size_t index = 0; index < transforms.size(); ++index) {
     const TransformSpec& spec = transforms[index];

@@ -70,6 +70,12 @@ StatusOr<TransformResult> apply_transforms(const tensorflow::GraphDef& graph, co
                                            const std::vector<std::string>& inputs,
                                            const std::vector<std::string>& outputs,
                                            const TransformOptions& options = {});
+// The same on a graph the caller no longer needs: it is moved in rather than
+// copied (a 100 MB model is then held once, plus each transform's output).
+StatusOr<TransformResult> apply_transforms(tensorflow::GraphDef&& graph, const TransformList& transforms,
+                                           const std::vector<std::string>& inputs,
+                                           const std::vector<std::string>& outputs,
+                                           const TransformOptions& options = {});
 
 // The step reports as JSON: [{"name":…,"text":…,"nodes_before":…,
 // "nodes_after":…,"bytes_before":…,"bytes_after":…,"milliseconds":…,

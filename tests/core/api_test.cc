@@ -169,7 +169,7 @@ TEST_CASE("api::transform_bytes gives the bytes a file run writes", "[api]") {
 }
 
 TEST_CASE("api::point_at_error puts a caret under the offending character", "[api]") {
-  const std::string text = "strip_unused_nodes(type=float shape=\"1,2\")";
+  const std::string text = "quantize_weights(minimum_size = 16)";
   mq::TransformStringError error;
   REQUIRE_FALSE(mq::parse_transform_string(text, &error).is_ok());
   CHECK(mq::api::point_at_error(text, error) == text + "\n" + std::string(29, ' ') + "^");

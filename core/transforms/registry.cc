@@ -10,6 +10,11 @@ namespace {
 
 using P = ParameterType;
 
+// Adding a transform: write core/transforms/<name>.cc defining
+// mq::transforms::<name>, declare it in transforms.h, add its row below
+// (name, one-line help, parameters, function) and its tests in
+// tests/core/transforms/<name>_test.cc. Parameters are read only through the
+// context's accessors, with the same default as the row.
 std::vector<TransformDefinition> build_table() {
   // One row per transform, sorted by name.
   std::vector<TransformDefinition> table = {
@@ -131,12 +136,6 @@ const TransformDefinition* find_transform(std::string_view name) {
   for (const TransformDefinition& definition : transform_table())
     if (name == definition.name) return &definition;
   return nullptr;
-}
-
-const ParameterSpec& ignore_errors_parameter() {
-  static const ParameterSpec spec = {"ignore_errors", ParameterType::kBool, "false",
-                                     "on failure keep the graph as it was and go on with the next transform"};
-  return spec;
 }
 
 std::string describe_transforms_json() {

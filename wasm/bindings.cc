@@ -13,4 +13,6 @@ EMSCRIPTEN_BINDINGS(modelquant) {
   emscripten::function("transform", &exported<&transform>);
   emscripten::function("transforms", &transforms);
   emscripten::function("recipes", &recipes);
+  emscripten::function("run", &exported<&run>);
+  emscripten::function("compare", &exported<&compare>);
 }

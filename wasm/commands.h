@@ -28,5 +28,13 @@ Result transform(const val& bytes, const val& options);
 // --json`) and the recipes ({recipes}, `modelquant recipes --json`).
 val transforms();
 val recipes();
+// run(bytes, {inputs: [{name, dtype, shape, bytes}], outputs: [names],
+// shapes: {name: [sizes]}, seed, name}) → {outputs: [{name, dtype, shape,
+// bytes}], inputs: [... with generated], milliseconds, peakBytes}.
+Result run(const val& bytes, const val& options);
+
+// compare(bytesA, {other: bytesB, otherName, inputs, outputs, shapes, seed,
+// rtol, atol, name}) → the object `modelquant compare --json` prints.
+Result compare(const val& bytes, const val& options);
 
 }  // namespace mq::wasm

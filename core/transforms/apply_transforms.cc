@@ -138,8 +138,9 @@ Status check_transform_list(const TransformList& transforms, const std::vector<T
       return Status::error("Transform '" + spec.name + "' not recognized." + suggestion(spec.name, transform_names));
     bool ignore_errors = false;
     MQ_RETURN_IF_ERROR(read_ignore_errors(spec, &ignore_errors).with_context(spec.name));
-    std::vector<std::string> known = {ignore_errors_parameter().name};
+    std::vector<std::string> known;
     for (const ParameterSpec& parameter : definition->parameters) known.push_back(parameter.name);
+    known.push_back(ignore_errors_parameter().name);
     for (const auto& [name, values] : spec.params) {
       if (std::find(known.begin(), known.end(), name) != known.end()) continue;
       std::string list;

@@ -10,6 +10,11 @@ namespace {
 
 using P = ParameterType;
 
+// Adding a transform: write core/transforms/<name>.cc defining
+// mq::transforms::<name>, declare it in transforms.h, add its row below
+// (name, one-line help, parameters, function) and its tests in
+// tests/core/transforms/<name>_test.cc. Parameters are read only through the
+// context's accessors, with the same default as the row.
 std::vector<TransformDefinition> build_table() {
   // One row per transform, sorted by name.
   std::vector<TransformDefinition> table = {
@@ -30,6 +35,23 @@ std::vector<TransformDefinition> build_table() {
        "convolution with a zero-spread filter and SAME padding.",
        {},
        transforms::flatten_atrous_conv},
+      {"fold_batch_norms",
+       "Folds Mul(Conv2D|MatMul|DepthwiseConv2dNative(x, weights), scale) into the weights: w[i] × scale[i mod cols].",
+       {},
+       transforms::fold_batch_norms},
+      {"fold_constants",
+       "Replaces every sub-graph that does not depend on the --inputs by a Const holding its value (needs --outputs).",
+       {{"clear_output_shapes", P::kBool, "true", "drop _output_shapes attributes instead of using them as shapes"},
+        {"exclude_op", P::kStringList, "", "never fold nodes of this op type (repeatable)"},
+        {"exclude_node", P::kStringList, "", "never fold the node with this name (repeatable)"},
+        {"max_constant_size_in_bytes", P::kInt64, "10485760", "do not create constants larger than this"}},
+       transforms::fold_constants},
+      {"fold_old_batch_norms",
+       "Folds BatchNormWithGlobalNormalization / FusedBatchNorm after a Conv2D or DepthwiseConv2dNative (directly, "
+       "through BatchToSpaceND or a ConcatV2) into the weights and a BiasAdd.",
+       {{"fused_batch_norm_v3", P::kBool, "false",
+         "also fold FusedBatchNormV2/V3 with is_training=false (TensorFlow's tool does not)"}},
+       transforms::fold_old_batch_norms},
       {"fuse_pad_and_conv",
        "Fuses MirrorPad followed by Conv2D into FusedPadConv2D.",
        {},
@@ -158,12 +180,6 @@ const TransformDefinition* find_transform(std::string_view name) {
   for (const TransformDefinition& definition : transform_table())
     if (name == definition.name) return &definition;
   return nullptr;
-}
-
-const ParameterSpec& ignore_errors_parameter() {
-  static const ParameterSpec spec = {"ignore_errors", ParameterType::kBool, "false",
-                                     "on failure keep the graph as it was and go on with the next transform"};
-  return spec;
 }
 
 std::string describe_transforms_json() {

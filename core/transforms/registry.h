@@ -28,10 +28,6 @@ const std::vector<TransformDefinition>& transform_table();
 // nullptr when there is no transform with that name.
 const TransformDefinition* find_transform(std::string_view name);
 
-// Accepted by every transform and handled by the driver: when true, a failing
-// transform leaves the graph as it was and the run goes on.
-const ParameterSpec& ignore_errors_parameter();
-
 // The table as JSON: {"transforms":[{"name":…,"help":…,"parameters":[{"name":…,
 // "type":"bool|int32|int64|float|string|string-list","default":…,"required":…,
 // "help":…}]}],"common_parameters":[…]}

@@ -31,6 +31,12 @@ const char* parameter_type_name(ParameterType type) {
   return "unknown";
 }
 
+const ParameterSpec& ignore_errors_parameter() {
+  static const ParameterSpec spec = {"ignore_errors", ParameterType::kBool, "false",
+                                     "on failure keep the graph as it was and go on with the next transform"};
+  return spec;
+}
+
 bool parse_bool_parameter(const std::string& text, bool* value) {
   if (text == "true" || text == "1") {
     *value = true;
@@ -96,8 +102,16 @@ int TransformContext::count(const std::string& name) const {
   return found == params_.end() ? 0 : static_cast<int>(found->second.size());
 }
 
+std::vector<const ParameterSpec*> TransformContext::all_parameters() const {
+  std::vector<const ParameterSpec*> all;
+  for (const ParameterSpec& spec : schema_) all.push_back(&spec);
+  all.push_back(&ignore_errors_parameter());
+  return all;
+}
+
 StatusOr<const ParameterSpec*> TransformContext::spec_for(const std::string& name, ParameterType type) const {
-  for (const ParameterSpec& spec : schema_) {
+  for (const ParameterSpec* candidate : all_parameters()) {
+    const ParameterSpec& spec = *candidate;
     if (name != spec.name) continue;
     const bool is_int = type == ParameterType::kInt32 || type == ParameterType::kInt64;
     const bool spec_is_int = spec.type == ParameterType::kInt32 || spec.type == ParameterType::kInt64;

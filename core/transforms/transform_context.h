@@ -40,6 +40,10 @@ struct TensorReport {
   double sqnr_db = 0;         // signal-to-quantization-noise ratio; +inf when exact
 };
 
+// Accepted by every transform and handled by the driver: when true, a failing
+// transform leaves the graph as it was and the run goes on.
+const ParameterSpec& ignore_errors_parameter();
+
 // What a transform reports besides its output graph.
 struct TransformNotes {
   std::vector<std::string> warnings;
@@ -82,6 +86,7 @@ class TransformContext {
   TransformNotes& mutable_notes() { return notes_; }
 
  private:
+  std::vector<const ParameterSpec*> all_parameters() const;  // the schema plus ignore_errors
   StatusOr<const ParameterSpec*> spec_for(const std::string& name, ParameterType type) const;
   StatusOr<const std::string*> single_value(const std::string& name) const;
 

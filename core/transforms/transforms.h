@@ -19,6 +19,9 @@ Status add_default_attributes(const GraphDef& in, TransformContext& ctx, GraphDe
 Status backport_concatv2(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status backport_tensor_array_v3(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status flatten_atrous_conv(const GraphDef& in, TransformContext& ctx, GraphDef* out);
+Status fold_batch_norms(const GraphDef& in, TransformContext& ctx, GraphDef* out);
+Status fold_constants(const GraphDef& in, TransformContext& ctx, GraphDef* out);
+Status fold_old_batch_norms(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status fuse_pad_and_conv(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status fuse_resize_and_conv(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status fuse_resize_pad_and_conv(const GraphDef& in, TransformContext& ctx, GraphDef* out);

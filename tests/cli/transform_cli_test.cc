@@ -101,8 +101,8 @@ TEST_CASE("modelquant transform error paths exit with 2", "[cli][transform]") {
   const Case cases[] = {
       {transform_args(out, "--transforms fold_everything"), "Transform 'fold_everything' not recognized."},
       {transform_args(out, "--transforms 'quantize_weights(minimum=3)'"),
-       "transform 'quantize_weights' has no parameter 'minimum'. Its parameters are: ignore_errors, minimum_size, "
-       "scheme, include, exclude"},
+       "transform 'quantize_weights' has no parameter 'minimum'. Its parameters are: minimum_size, scheme, include, "
+       "exclude, ignore_errors"},
       {transform_args(out, "--transforms 'quantize_weights(scheme=int4)'"),
        "quantize_weights: unknown scheme 'int4'; use quint8 (the default, TensorFlow's), per_channel_int8 or "
        "float16"},

@@ -34,7 +34,7 @@ float resize_scale(int64_t input_size, int64_t output_size, bool align_corners) 
 }
 
 StatusOr<ResizeGeometry> read_resize(const KernelContext& context) {
-  if (context.inputs.size() != 2) return context.error("needs images and size");
+  MQ_RETURN_IF_ERROR(context.check_input_count(2));
   const Tensor& images = context.inputs[0];
   if (images.rank() != 4) return context.error("images must be 4-D [batch, height, width, channels], got " +
                                                shape_string(images.shape()));
@@ -336,13 +336,13 @@ Status batch_to_space_with(KernelContext& context, const Tensor& input, const st
 }
 
 Status space_to_batch_nd(KernelContext& context) {
-  if (context.inputs.size() != 3) return context.error("needs input, block_shape and paddings");
+  MQ_RETURN_IF_ERROR(context.check_input_count(3));
   MQ_ASSIGN_OR_RETURN(std::vector<int64_t> block, context.inputs[1].as_int64_vector());
   return space_to_batch_with(context, context.inputs[0], block, context.inputs[2]);
 }
 
 Status batch_to_space_nd(KernelContext& context) {
-  if (context.inputs.size() != 3) return context.error("needs input, block_shape and crops");
+  MQ_RETURN_IF_ERROR(context.check_input_count(3));
   MQ_ASSIGN_OR_RETURN(std::vector<int64_t> block, context.inputs[1].as_int64_vector());
   return batch_to_space_with(context, context.inputs[0], block, context.inputs[2]);
 }
@@ -350,14 +350,14 @@ Status batch_to_space_nd(KernelContext& context) {
 // SpaceToBatch(input, paddings) / BatchToSpace(input, crops): 4-D, square
 // block_size attribute.
 Status space_to_batch(KernelContext& context) {
-  if (context.inputs.size() != 2) return context.error("needs input and paddings");
+  MQ_RETURN_IF_ERROR(context.check_input_count(2));
   MQ_ASSIGN_OR_RETURN(int64_t block_size, context.attr_int("block_size"));
   if (context.inputs[0].rank() != 4) return context.error("input must be 4-D");
   return space_to_batch_with(context, context.inputs[0], {block_size, block_size}, context.inputs[1]);
 }
 
 Status batch_to_space(KernelContext& context) {
-  if (context.inputs.size() != 2) return context.error("needs input and crops");
+  MQ_RETURN_IF_ERROR(context.check_input_count(2));
   MQ_ASSIGN_OR_RETURN(int64_t block_size, context.attr_int("block_size"));
   if (context.inputs[0].rank() != 4) return context.error("input must be 4-D");
   return batch_to_space_with(context, context.inputs[0], {block_size, block_size}, context.inputs[1]);
@@ -369,7 +369,7 @@ Status batch_to_space(KernelContext& context) {
 // cell (h × block + i, w × block + j), channel c of the spatial side; the
 // `block × out_depth` values for consecutive j are contiguous on both sides.
 Status run_depth_space(KernelContext& context, bool to_space) {
-  if (context.inputs.size() != 1) return context.error("needs one input");
+  MQ_RETURN_IF_ERROR(context.check_input_count(1));
   const Tensor& original = context.inputs[0];
   MQ_ASSIGN_OR_RETURN(int64_t block, context.attr_int("block_size"));
   if (block < 2) return context.error("block_size must be at least 2, got " + std::to_string(block));

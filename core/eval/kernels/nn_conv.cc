@@ -290,7 +290,7 @@ void convolve_transposed_nhwc(const ConvolutionGeometry& g, const T* out_backpro
 
 // Conv2D, DepthwiseConv2dNative and their fused forms.
 Status run_convolution(KernelContext& context, FilterKind kind, bool fused) {
-  if (context.inputs.size() < 2) return context.error("needs an input and a filter");
+  MQ_RETURN_IF_ERROR(context.check_input_count(2));
   const Tensor& input = context.inputs[0];
   const Tensor& filter = context.inputs[1];
   if (input.dtype() != filter.dtype()) {
@@ -345,7 +345,7 @@ Status fused_depthwise_conv2d(KernelContext& context) {
 // Conv2DBackpropInput(input_sizes, filter, out_backprop): the gradient of a
 // Conv2D with respect to its input, i.e. the transposed convolution.
 Status conv2d_backprop_input(KernelContext& context) {
-  if (context.inputs.size() != 3) return context.error("needs input_sizes, filter and out_backprop");
+  MQ_RETURN_IF_ERROR(context.check_input_count(3));
   const Tensor& filter = context.inputs[1];
   const Tensor& out_backprop = context.inputs[2];
   if (filter.dtype() != out_backprop.dtype()) {

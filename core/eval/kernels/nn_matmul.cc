@@ -62,7 +62,7 @@ Status unsupported_matmul_dtype(const KernelContext& context, DataType dtype) {
 }
 
 Status run_matmul(KernelContext& context, bool fused) {
-  if (context.inputs.size() < 2) return context.error("needs two inputs");
+  MQ_RETURN_IF_ERROR(context.check_input_count(2));
   const Tensor& a = context.inputs[0];
   const Tensor& b = context.inputs[1];
   if (a.dtype() != b.dtype()) {
@@ -123,7 +123,7 @@ Status fused_matmul(KernelContext& context) { return run_matmul(context, true); 
 // broadcast; adj_x / adj_y transpose the last two dimensions (the inputs
 // are real, so the adjoint is the transpose).
 Status batch_matmul(KernelContext& context) {
-  if (context.inputs.size() != 2) return context.error("needs two inputs");
+  MQ_RETURN_IF_ERROR(context.check_input_count(2));
   const Tensor& x = context.inputs[0];
   const Tensor& y = context.inputs[1];
   if (x.dtype() != y.dtype()) {

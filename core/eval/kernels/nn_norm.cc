@@ -61,7 +61,7 @@ Status unsupported_dtype(const KernelContext& context, DataType dtype) {
 // ---- BiasAdd ---------------------------------------------------------------
 
 Status bias_add(KernelContext& context) {
-  if (context.inputs.size() != 2) return context.error("needs value and bias");
+  MQ_RETURN_IF_ERROR(context.check_input_count(2));
   const Tensor& value = context.inputs[0];
   const Tensor& bias = context.inputs[1];
   if (value.dtype() != bias.dtype()) {
@@ -125,7 +125,7 @@ void softmax_rows(const T* input, T* output, int64_t rows, int64_t depth, bool l
 }
 
 Status run_softmax(KernelContext& context, bool logarithmic) {
-  if (context.inputs.size() != 1) return context.error("needs one input");
+  MQ_RETURN_IF_ERROR(context.check_input_count(1));
   const Tensor& logits = context.inputs[0];
   if (logits.rank() < 1) return context.error("logits must have rank 1 or more, got a scalar");
   MQ_ASSIGN_OR_RETURN(Tensor output, context.allocate(logits.dtype(), logits.shape()));
@@ -177,7 +177,7 @@ std::vector<T> channel_vector(const Tensor& tensor) {
 }
 
 Status fused_batch_norm(KernelContext& context) {
-  if (context.inputs.size() != 5) return context.error("needs x, scale, offset, mean and variance");
+  MQ_RETURN_IF_ERROR(context.check_input_count(5));
   const Tensor& x = context.inputs[0];
   const Tensor& scale = context.inputs[1];
   const Tensor& offset = context.inputs[2];
@@ -287,7 +287,7 @@ Status fused_batch_norm(KernelContext& context) {
 // (t − m) × rsqrt(v + ε) × (gamma if scale_after_normalization) + beta, per
 // channel (the last dimension of a 4-D t).
 Status batch_norm_with_global_normalization(KernelContext& context) {
-  if (context.inputs.size() != 5) return context.error("needs t, m, v, beta and gamma");
+  MQ_RETURN_IF_ERROR(context.check_input_count(5));
   const Tensor& t = context.inputs[0];
   if (t.rank() != 4) return context.error("t must be 4-D, got " + shape_string(t.shape()));
   const int64_t channels = t.dim(3);
@@ -324,7 +324,7 @@ Status batch_norm_with_global_normalization(KernelContext& context) {
 
 // out[c] = in[c] / (bias + alpha × Σ in[c']² over |c' − c| ≤ depth_radius)^beta.
 Status local_response_normalization(KernelContext& context) {
-  if (context.inputs.size() != 1) return context.error("needs one input");
+  MQ_RETURN_IF_ERROR(context.check_input_count(1));
   const Tensor& input = context.inputs[0];
   if (input.rank() != 4) return context.error("input must be 4-D, got " + shape_string(input.shape()));
   const int64_t radius = context.attr_int_or("depth_radius", 5);

@@ -161,7 +161,7 @@ Status run_pool(KernelContext& context, PoolKind kind, const std::vector<int64_t
 }
 
 Status max_pool(KernelContext& context) {
-  if (context.inputs.size() != 1) return context.error("needs one input");
+  MQ_RETURN_IF_ERROR(context.check_input_count(1));
   MQ_ASSIGN_OR_RETURN(WindowAttributes window,
                       read_window_attributes(context, /*read_dilations=*/false, /*allow_explicit_padding=*/true));
   MQ_ASSIGN_OR_RETURN(std::vector<int64_t> window_sizes, context.attr_int_list("ksize"));
@@ -169,7 +169,7 @@ Status max_pool(KernelContext& context) {
 }
 
 Status average_pool(KernelContext& context) {
-  if (context.inputs.size() != 1) return context.error("needs one input");
+  MQ_RETURN_IF_ERROR(context.check_input_count(1));
   MQ_ASSIGN_OR_RETURN(WindowAttributes window,
                       read_window_attributes(context, /*read_dilations=*/false, /*allow_explicit_padding=*/false));
   MQ_ASSIGN_OR_RETURN(std::vector<int64_t> window_sizes, context.attr_int_list("ksize"));
@@ -178,7 +178,7 @@ Status average_pool(KernelContext& context) {
 
 // MaxPoolV2(input, ksize, strides): the window and strides come as inputs.
 Status max_pool_v2(KernelContext& context) {
-  if (context.inputs.size() != 3) return context.error("needs input, ksize and strides");
+  MQ_RETURN_IF_ERROR(context.check_input_count(3));
   MQ_ASSIGN_OR_RETURN(std::vector<int64_t> window_sizes, context.inputs[1].as_int64_vector());
   MQ_ASSIGN_OR_RETURN(std::vector<int64_t> strides, context.inputs[2].as_int64_vector());
   WindowAttributes window;

@@ -172,7 +172,7 @@ DequantizeSlice dequantize_slice(QuantizeMode mode, const QuantizedType& type, b
 }
 
 Status dequantize(KernelContext& context) {
-  if (context.inputs.size() != 3) return context.error("needs input, min_range and max_range");
+  MQ_RETURN_IF_ERROR(context.check_input_count(3));
   const Tensor& input = context.inputs[0];
   QuantizedType type;
   if (!quantized_type(input.dtype(), &type)) {
@@ -228,7 +228,7 @@ int64_t clamp_code(double value, const QuantizedType& type) {
 }
 
 Status quantize_v2(KernelContext& context) {
-  if (context.inputs.size() != 3) return context.error("needs input, min_range and max_range");
+  MQ_RETURN_IF_ERROR(context.check_input_count(3));
   const Tensor& input = context.inputs[0];
   if (input.dtype() != tensorflow::DT_FLOAT) {
     return context.error("input must be float, got " + dtype_name(input.dtype()));

@@ -105,6 +105,9 @@ TEST_CASE("accessors catch reads that disagree with the schema", "[transforms][d
   CHECK(fixture.context().get_bool("int", false).status().code() == mq::StatusCode::kInternal);
   CHECK(fixture.context().get_int("int", 11).status().code() == mq::StatusCode::kInternal);
   CHECK(fixture.context().get_string("text", "other").status().code() == mq::StatusCode::kInternal);
+  // ignore_errors is known to every transform.
+  fixture.params["ignore_errors"] = {"true"};
+  CHECK(*fixture.context().get_bool("ignore_errors", false) == true);
 }
 
 TEST_CASE("the driver rejects unknown transforms and parameters before running anything", "[transforms][driver]") {
@@ -115,7 +118,7 @@ TEST_CASE("the driver rejects unknown transforms and parameters before running a
         "Transform 'sort_by_execution_ordr' not recognized. Did you mean 'sort_by_execution_order'?");
   CHECK(mq::test::transform_error(graph, "strip_unused_nodes(shap=\"1,2\")", {"x"}, {"out"}) ==
         "transform 'strip_unused_nodes' has no parameter 'shap'. Did you mean 'shape'? Its parameters are: "
-        "ignore_errors, type, shape, name, type_for_name, shape_for_name");
+        "type, shape, name, type_for_name, shape_for_name, ignore_errors");
   CHECK(mq::test::transform_error(graph, "remove_device(ignore_errors=1)") ==
         "remove_device: ignore_errors should be true or false, found 1");
   CHECK(mq::test::transform_error(graph, "remove_device", {"x", ""}) ==

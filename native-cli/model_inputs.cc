@@ -21,10 +21,12 @@ std::pair<std::string, std::string> name_and_value(const std::string& flag, cons
 void add_model_input_flags(CLI::App* command, ModelInputFlags* flags) {
   command->add_option("--input", flags->inputs,
                       "Value of an input as a .npy file: name=file.npy (repeatable); inputs not given are "
-                      "generated from --seed");
+                      "generated from --seed")
+      ->allow_extra_args(false);
   command->add_option("--shape", flags->shapes,
                       "Shape of a generated input: name=1x224x224x3 or name=scalar (repeatable; unknown sizes "
-                      "default to 1)");
+                      "default to 1)")
+      ->allow_extra_args(false);
   command->add_option("--outputs", flags->outputs,
                       "Tensors to compute, comma-separated (default: the graph's outputs)");
   command->add_option("--seed", flags->seed, "Seed of the generated inputs (default 1)");

@@ -194,7 +194,14 @@ StatusOr<RunResult> run_model(const tensorflow::GraphDef& graph, const RunOption
   for (const ModelInput& input : result.inputs) feeds.push_back({input.name, input.value});
   MemoryBudget budget(options.memory_limit_bytes);
   auto started = std::chrono::steady_clock::now();
-  MQ_ASSIGN_OR_RETURN(result.outputs, evaluate_graph(graph, feeds, result.output_names, budget));
+  StatusOr<std::vector<Tensor>> outputs = evaluate_graph(graph, feeds, result.output_names, budget);
+  if (!outputs.is_ok() && options.outputs.empty()) {
+    std::string names;
+    for (const std::string& output : result.output_names) names += (names.empty() ? "" : ", ") + output;
+    return Status::error(outputs.status().message() + " (computing the graph's outputs " + names +
+                         "; choose the outputs to compute to leave the others out)");
+  }
+  MQ_ASSIGN_OR_RETURN(result.outputs, std::move(outputs));
   result.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   result.peak_bytes = budget.peak();
   return result;

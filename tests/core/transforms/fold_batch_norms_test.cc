@@ -65,7 +65,7 @@ TEST_CASE("fold_batch_norms leaves a shared convolution alone (TV-FBN-3)", "[tra
   add_mul(&graph, "output", "conv_op", "mul_values");
   add_float_const(&graph, "mul_values_2", {2}, {2, 3});
   add_mul(&graph, "output_2", "conv_op", "mul_values_2");
-  StatusOr<mq::TransformResult> result = mq::test::run_transforms(graph, "fold_batch_norms", {}, {"output"});
+  mq::StatusOr<mq::TransformResult> result = mq::test::run_transforms(graph, "fold_batch_norms", {}, {"output"});
   REQUIRE(result.is_ok());
   const auto& out = result->graph;
   CHECK(node_names(out) ==

@@ -197,7 +197,7 @@ TEST_CASE("fold_old_batch_norms leaves FusedBatchNormV3 alone unless asked (TV-F
   mq::test::check_same_output(graph, folded, "output", 1e-4);
 
   (*graph.mutable_node(graph.node_size() - 1)->mutable_attr())["is_training"].set_b(true);
-  StatusOr<mq::TransformResult> training =
+  mq::StatusOr<mq::TransformResult> training =
       mq::test::run_transforms(graph, "fold_old_batch_norms(fused_batch_norm_v3=true)", {}, {"output"});
   REQUIRE(training.is_ok());
   CHECK(node_named(training->graph, "output").op() == "FusedBatchNormV3");
@@ -210,7 +210,7 @@ TEST_CASE("fold_old_batch_norms stops when a parameter is shared (TV-FOBN-8)", "
   add_global_normalization(&graph, "conv_op");
   auto* other = add_node(&graph, "other", "Identity", {"gamma_op"});
   (*other->mutable_attr())["T"].set_type(tensorflow::DT_FLOAT);
-  StatusOr<mq::TransformResult> result = mq::test::run_transforms(graph, "fold_old_batch_norms", {}, {"output"});
+  mq::StatusOr<mq::TransformResult> result = mq::test::run_transforms(graph, "fold_old_batch_norms", {}, {"output"});
   REQUIRE(result.is_ok());
   CHECK(node_names(result->graph) == Names{"output", "conv_op", "mean_op", "variance_op", "beta_op", "gamma_op",
                                            "input_op", "weights_op", "other"});

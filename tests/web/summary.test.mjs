@@ -1,0 +1,112 @@
+// The page opens real models (file input, a real drop event, the keyboard)
+// and shows the module's summary; no request leaves the page's origin.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import path from 'node:path';
+
+import {
+  foreignRequests, moduleSummary, openPage, readBytes, readShownSummary, screenshot, startSession, testModel,
+  waitForOutcome,
+} from './support.mjs';
+import { formatCount, formatShape } from '../../web/lib/format.js';
+
+let session;
+before(async () => { session = await startSession(); });
+after(async () => { await session?.close(); });
+
+// The facts shared/models/README.md gives for two of its models.
+const README_FACTS = {
+  'tf2onnx_fc-layers.pb': {
+    nodes: 24, inputs: [['X', 'float', '[?,784]']], outputs: ['output'],
+  },
+  'mnist_onnx_tf.pb': {
+    nodes: 81, inputs: [['Input3', 'float', '[1,1,28,28]']], outputs: ['Plus214_Output_0'],
+  },
+};
+
+// Checks the shown summary against the module's own summary of the same bytes
+// (computed in node) and, for shared models, against the README's facts.
+async function assertShowsSummaryOf(page, model, name) {
+  assert.equal(await waitForOutcome(page), 'summary', await page.textContent('#error'));
+  const shown = await readShownSummary(page);
+  const expected = await moduleSummary(readBytes(model.path));
+
+  assert.match(shown.heading, new RegExp(path.basename(model.path).replace(/\./g, '\\.')));
+  assert.equal(shown.facts['node-count'], formatCount(expected.node_count));
+  assert.match(shown.facts['parameter-count'], new RegExp(`^${formatCount(expected.parameter_count)} `));
+  assert.deepEqual(shown.inputs.map((row) => row[0]), expected.inputs.map((input) => input.name));
+  assert.deepEqual(shown.inputs.map((row) => row.at(-1)), expected.inputs.map((input) => formatShape(input.shape)));
+  assert.deepEqual(shown.outputs.map((row) => row[0]), expected.outputs.map((output) => output.name));
+  assert.deepEqual(
+    Object.fromEntries(shown.ops.map(([op, count]) => [op, count])),
+    Object.fromEntries(Object.entries(expected.op_counts).map(([op, count]) => [op, formatCount(count)])),
+  );
+  assert.equal(shown.largest.length, expected.largest_tensors.length);
+
+  const facts = model.fromShared ? README_FACTS[name] : null;
+  if (facts) {
+    assert.equal(shown.facts['node-count'], String(facts.nodes));
+    assert.deepEqual(shown.inputs.map((row) => [row[0], row[1], row.at(-1)]), facts.inputs);
+    assert.deepEqual(shown.outputs.map((row) => row[0]), facts.outputs);
+  }
+}
+
+test('a model chosen in the file input is summarized', async (t) => {
+  const model = testModel('tf2onnx_fc-layers.pb');
+  if (!model) return t.skip('no model available');
+  const { page, requests, problems, context } = await openPage(session);
+  await screenshot(page, 'empty');
+
+  await page.setInputFiles('#file-input', model.path);
+  await assertShowsSummaryOf(page, model, 'tf2onnx_fc-layers.pb');
+  assert.match(await page.textContent('#status'), /^Summarized .* in \d+ ms\.$/);
+  await screenshot(page, 'summary');
+
+  // The worker's own requests are recorded too: the module and its .wasm file.
+  assert.ok(requests.some((url) => url.endsWith('.wasm')), `no .wasm request among ${requests.join(', ')}`);
+  assert.deepEqual(foreignRequests(requests, session.origin), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a model dropped on the page with a real drop event is summarized', async (t) => {
+  const model = testModel('mnist_onnx_tf.pb');
+  if (!model) return t.skip('no model available');
+  const { page, requests, problems, context } = await openPage(session);
+
+  const base64 = readBytes(model.path).toString('base64');
+  const transfer = await page.evaluateHandle(({ base64, name }) => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const data = new DataTransfer();
+    data.items.add(new File([bytes], name, { type: 'application/octet-stream' }));
+    return data;
+  }, { base64, name: path.basename(model.path) });
+
+  await page.dispatchEvent('#drop-zone', 'dragenter', { dataTransfer: transfer });
+  await page.dispatchEvent('#drop-zone', 'dragover', { dataTransfer: transfer });
+  assert.ok(await page.$eval('#drop-zone', (zone) => zone.classList.contains('drag-over')),
+    'the drop zone is highlighted while a file is dragged over it');
+  await screenshot(page, 'drag-over');
+  await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer: transfer });
+
+  await assertShowsSummaryOf(page, model, 'mnist_onnx_tf.pb');
+  assert.ok(!(await page.$eval('#drop-zone', (zone) => zone.classList.contains('drag-over'))));
+  assert.deepEqual(foreignRequests(requests, session.origin), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the keyboard alone opens a model: Tab to the drop zone, Enter opens the picker', async (t) => {
+  const model = testModel('tf2onnx_fc-layers.pb');
+  if (!model) return t.skip('no model available');
+  const { page, requests, context } = await openPage(session);
+
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'drop-zone');
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+  await chooser.setFiles(model.path);
+  await assertShowsSummaryOf(page, model, 'tf2onnx_fc-layers.pb');
+  assert.deepEqual(foreignRequests(requests, session.origin), []);
+  await context.close();
+});

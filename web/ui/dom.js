@@ -20,7 +20,8 @@ export function table({ caption, columns, rows, className = '' }) {
     el('th', { scope: 'col', class: column.numeric ? 'numeric' : null }, column.label))));
   const body = el('tbody', {}, rows.map((cells) => el('tr', {}, cells.map((cell, index) =>
     el('td', { class: columns[index].numeric ? 'numeric' : null }, cell)))));
-  const captionElement = el('caption', {}, caption);
+  // The caption names the table for screen readers; sighted readers have the heading above it.
+  const captionElement = el('caption', { class: 'visually-hidden' }, caption);
   return el('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': caption },
     el('table', { class: className || null }, captionElement, head, body));
 }

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
@@ -141,6 +141,13 @@ export function readShownSummary(page) {
       weights: bars('weights'),
     };
   });
+}
+
+// The module's own summary of `bytes`, computed in node from the same files
+// the page loads: what the page shows must be exactly this.
+export async function moduleSummary(bytes) {
+  const api = await import(pathToFileURL(path.join(WEB_DIST, 'modelquant.mjs')).href);
+  return api.summarize(new Uint8Array(bytes));
 }
 
 export function readBytes(file) {

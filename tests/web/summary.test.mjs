@@ -110,3 +110,21 @@ test('the keyboard alone opens a model: Tab to the drop zone, Enter opens the pi
   assert.deepEqual(foreignRequests(requests, session.origin), []);
   await context.close();
 });
+
+test('opening a 17 MB model keeps the page responsive: the work runs in the worker', async (t) => {
+  const model = testModel('npm_nsfwjs_mobilenet_v2_mid.pb');
+  if (!model) return t.skip('no model available');
+  const { page, requests, context } = await openPage(session);
+  await page.evaluate(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((entry) => entry.duration)))
+      .observe({ type: 'longtask' });
+  });
+  await page.setInputFiles('#file-input', model.path);
+  await assertShowsSummaryOf(page, model, 'npm_nsfwjs_mobilenet_v2_mid.pb');
+  const longest = Math.max(0, ...(await page.evaluate(() => window.longTasks)));
+  console.log(`longest main-thread task while opening ${path.basename(model.path)}: ${Math.round(longest)} ms`);
+  assert.ok(longest < 200, `the main thread was blocked for ${Math.round(longest)} ms`);
+  assert.deepEqual(foreignRequests(requests, session.origin), []);
+  await context.close();
+});

@@ -1,0 +1,64 @@
+#include "native-cli/cli_support.h"
+
+#include <cstdio>
+#include <iostream>
+
+#include "core/io/file.h"
+
+namespace mq::cli {
+namespace {
+
+std::string one_line(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  for (char& c : text)
+    if (c == '\n' || c == '\r') c = ' ';
+  return text;
+}
+
+}  // namespace
+
+int exit_code_for(const Status& status) {
+  if (status.is_ok()) return kExitSuccess;
+  return status.code() == StatusCode::kInternal ? kExitInternalError : kExitBadInput;
+}
+
+void fail_if_error(const Status& status) {
+  if (!status.is_ok()) throw CommandFailure(status.message(), exit_code_for(status));
+}
+
+void fail_bad_input(const std::string& message) { throw CommandFailure(message, kExitBadInput); }
+
+void print_error(const std::string& program, const std::string& message) {
+  std::cout.flush();
+  std::cerr << program << ": error: " << one_line(message) << std::endl;
+}
+
+void print_warning(const std::string& program, const std::string& message) {
+  std::cerr << program << ": warning: " << one_line(message) << "\n";
+}
+
+LoadedModel load_model_or_fail(const std::string& path) {
+  LoadedModel model;
+  StatusOr<unsigned long long> size = file_size(path);
+  fail_if_error(size.status());
+  model.file_size = *size;
+  fail_if_error(load_graph_file(path, &model.graph, &model.format));
+  return model;
+}
+
+void save_model_or_fail(const tensorflow::GraphDef& graph, const std::string& path, GraphFormat format,
+                        const std::string& input_path, bool overwrite_input) {
+  if (!overwrite_input && same_file(input_path, path))
+    fail_bad_input("refusing to write over the input file '" + path + "'; pass --overwrite-input to replace it");
+  StatusOr<std::string> bytes = serialize_graph(graph, format);
+  fail_if_error(bytes.status().with_context("cannot write '" + path + "'"));
+  fail_if_error(write_file_atomic(path, *bytes));
+}
+
+void write_stdout(const std::string& text) {
+  std::cout << text;
+  std::cout.flush();
+  if (!std::cout) throw CommandFailure("could not write to standard output", kExitInternalError);
+}
+
+}  // namespace mq::cli

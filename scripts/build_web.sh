@@ -1,38 +1,37 @@
 #!/usr/bin/env bash
 # Puts the WebAssembly module next to the page: copies the wasm build outputs
-# (the ES module factory, its .wasm file) and the JS wrapper wasm/modelquant.mjs
-# into web/dist/, which the page's worker imports as dist/modelquant.mjs.
+# the page loads into web/dist/, where the page's worker imports
+# dist/modelquant.mjs (the JS API, wasm/modelquant.mjs), which loads
+# modelquant-core.mjs (the Emscripten ES module factory) and its .wasm file.
 #
 #   bash scripts/build_web.sh [WASM_BUILD_DIR]     (default: build/wasm)
 #
-# Then serve the page with `node web/serve.mjs` and open the printed address.
+# Build the module first (cmake --preset wasm && cmake --build build/wasm);
+# then serve the page with `node web/serve.mjs` and open the printed address.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_dir=${1:-build/wasm}
 dist=web/dist
+page_files=(modelquant.mjs modelquant-core.mjs modelquant-core.wasm)
 
-if [[ ! -d "$build_dir" ]]; then
-  echo "build_web: no WebAssembly build in '$build_dir': build the wasm module first" >&2
-  exit 2
+# The outputs sit in the build tree's wasm/ folder; the folder itself may be given too.
+if [[ -f $build_dir/wasm/modelquant-core.wasm ]]; then
+  outputs_dir=$build_dir/wasm
+else
+  outputs_dir=$build_dir
 fi
-shopt -s nullglob
-outputs=("$build_dir"/*.wasm "$build_dir"/*.mjs "$build_dir"/*.js)
-wasm_files=("$build_dir"/*.wasm)
-if ((${#wasm_files[@]} == 0)); then
-  echo "build_web: '$build_dir' holds no .wasm file: build the wasm module first" >&2
-  exit 2
-fi
+for file in "${page_files[@]}"; do
+  if [[ ! -f $outputs_dir/$file ]]; then
+    echo "build_web: $outputs_dir/$file is missing: build the wasm module first" \
+      "(cmake --preset wasm && cmake --build $build_dir)" >&2
+    exit 2
+  fi
+done
 
 rm -rf "$dist"
 mkdir -p "$dist"
-cp "${outputs[@]}" "$dist"/
-# The wrapper is a source file; a build folder that already holds a copy wins.
-if [[ ! -e "$dist/modelquant.mjs" && -f wasm/modelquant.mjs ]]; then
-  cp wasm/modelquant.mjs "$dist"/
-fi
-if [[ ! -f "$dist/modelquant.mjs" ]]; then
-  echo "build_web: no modelquant.mjs in '$build_dir' or wasm/: the page cannot load the module" >&2
-  exit 2
-fi
-echo "build_web: copied into $dist/: $(cd "$dist" && ls | tr '\n' ' ')"
+for file in "${page_files[@]}"; do
+  cp "$outputs_dir/$file" "$dist/"
+done
+echo "build_web: copied ${page_files[*]} from $outputs_dir into $dist/"

@@ -46,7 +46,14 @@ async function openFile(file, { droppedCount = 1 } = {}) {
     const ignored = droppedCount > 1 ? ` (opened the first of ${droppedCount} dropped files)` : '';
     status.done(`Summarized ${file.name} in ${Math.round(milliseconds)} ms${ignored}.`);
   } catch (error) {
-    if (isCurrent()) status.error(`Could not open ${file.name}: ${error.message}`);
+    if (!isCurrent()) return;
+    // A graph that parses but is invalid still has a summary worth showing.
+    if (error.value) {
+      renderSummary(page.summary, file.name, error.value);
+      openFileName = file.name;
+      page.result.hidden = false;
+    }
+    status.error(`Could not open ${file.name}: ${error.message}`);
   } finally {
     if (isCurrent()) document.body.removeAttribute('aria-busy');
   }

@@ -8,8 +8,9 @@ const MODULE_URL = new URL('./dist/modelquant.mjs', import.meta.url);
 let modulePromise = null;
 let currentModel = null; // { name, bytes: Uint8Array }
 
+// The module's API object (see wasm/modelquant.mjs): { version, summarize, convert, … }.
 function loadModule() {
-  modulePromise ??= import(MODULE_URL.href).catch((error) => {
+  modulePromise ??= import(MODULE_URL.href).then(({ loadModelQuant }) => loadModelQuant()).catch((error) => {
     throw new Error(
       `the WebAssembly module could not be loaded (${error.message}). ` +
         'The page needs dist/modelquant.mjs beside it: build it with scripts/build_web.sh.',
@@ -23,7 +24,7 @@ function loadModule() {
 async function capabilities() {
   const api = await loadModule();
   const functions = Object.keys(api).filter((name) => typeof api[name] === 'function');
-  return { functions: functions.sort() };
+  return { functions: functions.sort(), version: api.version };
 }
 
 function requireFunction(api, name) {
@@ -42,25 +43,30 @@ const handlers = {
   capabilities,
 
   // Makes `buffer` the current model and returns its summary. A file that does
-  // not parse leaves no model open.
+  // not parse leaves no model open; a graph that parses but is invalid (an
+  // input naming a missing node) stays open, and its error carries the summary.
   async open({ name, buffer }) {
     const api = await loadModule();
     const summarize = requireFunction(api, 'summarize');
     currentModel = null;
     const bytes = new Uint8Array(buffer);
     const started = performance.now();
-    const summary = await summarize(bytes);
-    const milliseconds = performance.now() - started;
-    currentModel = { name, bytes };
-    return { summary, milliseconds };
+    try {
+      const summary = await summarize(bytes, { name });
+      currentModel = { name, bytes };
+      return { summary, milliseconds: performance.now() - started };
+    } catch (error) {
+      if (error?.value !== undefined) currentModel = { name, bytes };
+      throw error;
+    }
   },
 
   // The current model re-encoded as 'text' (.pbtxt) or 'binary' (.pb).
   async convert({ format }) {
     const api = await loadModule();
     const convert = requireFunction(api, 'convert');
-    const { bytes } = requireModel();
-    const output = await convert(bytes, format);
+    const { name, bytes } = requireModel();
+    const output = await convert(bytes, format, { name });
     return { buffer: exclusiveBuffer(output), format };
   },
 };
@@ -83,12 +89,18 @@ self.addEventListener('message', async (event) => {
     const result = await handler(params ?? {}, (progress) => self.postMessage({ id, progress }));
     self.postMessage({ id, ok: true, result }, transferablesOf(result));
   } catch (error) {
-    self.postMessage({ id, ok: false, error: { message: messageOf(error) } });
+    self.postMessage({ id, ok: false, error: describeError(error) });
   }
 });
 
-function messageOf(error) {
-  if (error instanceof Error) return error.message;
-  if (typeof error === 'string') return error;
-  return `unexpected error: ${String(error)}`;
+// The module's errors (ModelQuantError) carry a `code` and, when there is still
+// a result to show, a `value`; both travel to the page with the message.
+function describeError(error) {
+  if (error instanceof Error) {
+    const description = { message: error.message };
+    if (error.code !== undefined) description.code = error.code;
+    if (error.value !== undefined) description.value = error.value;
+    return description;
+  }
+  return { message: typeof error === 'string' ? error : `unexpected error: ${String(error)}` };
 }

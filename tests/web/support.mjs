@@ -55,7 +55,7 @@ export function ensureWebBuild() {
 export function testModel(name) {
   const shared = sharedDir();
   if (shared) return { path: path.join(shared, 'models', name), fromShared: true };
-  const cli = path.join(REPO_ROOT, 'build', 'native', 'native-cli', 'modelquant');
+  const cli = NATIVE_CLI;
   announceSkip(`shared model ${name}`, 'shared/ is absent; using the CLI example model instead');
   if (!existsSync(cli)) {
     announceSkip(`page test with a model`, `no shared/ and no ${cli} to generate a model`);
@@ -143,11 +143,27 @@ export function readShownSummary(page) {
   });
 }
 
-// The module's own summary of `bytes`, computed in node from the same files
-// the page loads: what the page shows must be exactly this.
-export async function moduleSummary(bytes) {
-  const api = await import(pathToFileURL(path.join(WEB_DIST, 'modelquant.mjs')).href);
-  return api.summarize(new Uint8Array(bytes));
+const NATIVE_CLI = process.env.MQ_NATIVE_CLI ?? path.join(REPO_ROOT, 'build', 'native', 'native-cli', 'modelquant');
+
+// The module's own summary of a file, computed in node from the same files the
+// page loads: what the page shows must be exactly this.
+let moduleApi = null;
+export async function moduleSummary(file) {
+  if (!moduleApi) {
+    const { loadModelQuant } = await import(pathToFileURL(path.join(WEB_DIST, 'modelquant.mjs')).href);
+    moduleApi = await loadModelQuant();
+  }
+  return moduleApi.summarize(new Uint8Array(readFileSync(file)), { name: path.basename(file) });
+}
+
+// `modelquant summarize --json` of the native CLI, or null (announced) when the
+// CLI has not been built.
+export function nativeSummary(file) {
+  if (!existsSync(NATIVE_CLI)) {
+    announceSkip('comparison with the native CLI', `${NATIVE_CLI} has not been built`);
+    return null;
+  }
+  return JSON.parse(execFileSync(NATIVE_CLI, ['summarize', '--json', file], { maxBuffer: 1 << 28 }).toString('utf8'));
 }
 
 export function readBytes(file) {

@@ -6,13 +6,16 @@
 //   page → worker   { id, method, params }          params may hold ArrayBuffers, listed as transferables
 //   worker → page   { id, progress }                 zero or more, before the answer
 //                   { id, ok: true, result }         ArrayBuffers inside result are transferred
-//                   { id, ok: false, error: { message } }
+//                   { id, ok: false, error: { message, code?, value? } }
+//                   (`value`: a result that is still worth showing despite the error)
 
 export class WorkerCallError extends Error {
-  constructor(message, method) {
+  constructor({ message, code, value }, method) {
     super(message);
     this.name = 'WorkerCallError';
     this.method = method;
+    this.code = code;
+    this.value = value;
   }
 }
 
@@ -38,7 +41,7 @@ export class ModelWorker {
         this.#worker.postMessage({ id, method, params }, transfer);
       } catch (error) {
         this.#pending.delete(id);
-        reject(new WorkerCallError(`could not send the request to the worker: ${error.message}`, method));
+        reject(new WorkerCallError({ message: `could not send the request to the worker: ${error.message}` }, method));
       }
     });
   }
@@ -72,13 +75,13 @@ export class ModelWorker {
     }
     this.#pending.delete(message.id);
     if (message.ok) call.resolve(message.result);
-    else call.reject(new WorkerCallError(message.error?.message ?? 'unknown error', call.method));
+    else call.reject(new WorkerCallError(message.error ?? { message: 'unknown error' }, call.method));
   }
 
   #failAll(reason) {
     for (const [id, call] of this.#pending) {
       this.#pending.delete(id);
-      call.reject(new WorkerCallError(reason, call.method));
+      call.reject(new WorkerCallError({ message: reason }, call.method));
     }
   }
 }

@@ -12,17 +12,32 @@ export function renderSummary(container, fileName, summary) {
   container.replaceChildren(
     el('h2', { id: 'summary-heading' }, 'Summary of ', el('span', { class: 'file-name' }, fileName)),
     overview(summary),
+    problems(summary),
     section('Inputs', 'inputs', tensorList('Inputs', summary.inputs, 'No inputs (no Placeholder nodes).')),
     section('Outputs', 'outputs', tensorList('Outputs', summary.outputs, 'No outputs (every node is consumed).')),
+    summary.variables?.length
+      ? section('Variables', 'variables', tensorList('Variables', summary.variables, ''))
+      : null,
     section('Weights by data type', 'weights', weightsByDtype(summary.weight_bytes_by_dtype)),
     section('Operations', 'ops', opHistogram(summary.op_counts)),
     section('Largest tensors', 'largest', largestTensors(summary.largest_tensors)),
+    commandLines(summary.suggested_commands),
   );
 }
 
 function section(title, id, content) {
   return el('section', { class: 'summary-part', 'aria-labelledby': `${id}-heading`, 'data-part': id },
     el('h3', { id: `${id}-heading` }, title), content);
+}
+
+// Inputs naming missing nodes, and what TensorFlow would log (undecodable values).
+function problems({ invalid_inputs: invalidInputs = [], warnings = [] }) {
+  if (invalidInputs.length === 0 && warnings.length === 0) return null;
+  const items = [
+    ...invalidInputs.map(({ node, missing }) => `Node '${node}' has input '${missing}', which does not exist.`),
+    ...warnings,
+  ];
+  return section('Problems', 'problems', el('ul', { class: 'problems' }, items.map((text) => el('li', {}, text))));
 }
 
 function overview(summary) {
@@ -38,9 +53,11 @@ function overview(summary) {
     el('div', { class: 'fact' }, el('dt', {}, term), el('dd', { 'data-fact': name }, value))));
 }
 
-// Inputs and outputs: name, then whichever of op / dtype / shape the summary gives.
-function tensorList(caption, tensors = [], emptyText) {
-  if (tensors.length === 0) return el('p', { class: 'empty' }, emptyText);
+// Inputs, outputs, variables: name, then whichever of op / dtype / shape the
+// summary gives (outputs are plain names).
+function tensorList(caption, entries = [], emptyText) {
+  if (entries.length === 0) return el('p', { class: 'empty' }, emptyText);
+  const tensors = entries.map((entry) => (typeof entry === 'string' ? { name: entry } : entry));
   const has = (key) => tensors.some((tensor) => key in tensor);
   const columns = [{ key: 'name', label: 'Name' }];
   if (has('op')) columns.push({ key: 'op', label: 'Op' });
@@ -62,10 +79,9 @@ function weightsByDtype(bytesByDtype = {}) {
   return barChart({ label: 'Weight bytes by data type', entries, formatValue: formatBytes });
 }
 
+// In the module's order, which is TensorFlow's (by count, descending).
 function opHistogram(opCounts = {}) {
-  const entries = Object.entries(opCounts)
-    .map(([op, count]) => ({ label: op, value: count }))
-    .sort((a, b) => b.value - a.value || (a.label < b.label ? -1 : 1));
+  const entries = Object.entries(opCounts).map(([op, count]) => ({ label: op, value: count }));
   if (entries.length === 0) return el('p', { class: 'empty' }, 'The graph has no nodes.');
   return barChart({
     label: 'Number of nodes per operation',
@@ -86,4 +102,15 @@ function largestTensors(tensors = []) {
       tensor.name, tensor.dtype, formatShape(tensor.shape), formatBytes(tensor.bytes),
     ]),
   });
+}
+
+// The command lines TensorFlow's tools would take for this model.
+function commandLines(commands) {
+  if (!commands || Object.keys(commands).length === 0) return null;
+  const titles = { transform_graph: 'Optimize with transform_graph', benchmark_model: 'Benchmark with benchmark_model' };
+  return el('details', { class: 'command-lines', 'data-part': 'commands' },
+    el('summary', {}, 'Equivalent command lines'),
+    Object.entries(commands).map(([tool, line]) => el('div', {},
+      el('p', {}, titles[tool] ?? tool),
+      el('pre', { tabindex: 0 }, el('code', {}, line)))));
 }

@@ -18,6 +18,15 @@ const char* code_name(StatusCode code) {
   return "internal";
 }
 
+// Messages on one line, trailing newlines dropped and inner ones turned into
+// spaces, exactly as the CLI prints them.
+std::string one_line(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  for (char& c : text)
+    if (c == '\n' || c == '\r') c = ' ';
+  return text;
+}
+
 }  // namespace
 
 StatusOr<std::string> bytes_from_js(const val& bytes, const std::string& what) {
@@ -61,7 +70,7 @@ val Result::to_js() const {
   val result = val::object();
   result.set("ok", status_.is_ok());
   if (!status_.is_ok()) {
-    result.set("error", status_.message());
+    result.set("error", one_line(status_.message()));
     result.set("code", std::string(code_name(status_.code())));
   }
   if (!value_.isUndefined()) result.set("value", value_);

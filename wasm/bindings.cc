@@ -8,5 +8,6 @@
 EMSCRIPTEN_BINDINGS(modelquant) {
   using namespace mq::wasm;
   emscripten::function("version", +[]() { return std::string(MQ_VERSION); });
+  emscripten::function("summarize", &exported<&summarize>);
   emscripten::function("convert", &exported<&convert>);
 }

@@ -8,6 +8,11 @@
 
 namespace mq::wasm {
 
+// summarize(bytes, {name, structure}) → the object `modelquant summarize
+// --json [--print_structure]` prints. A graph whose inputs name missing nodes
+// fails (as the CLI does) with the summary as the error's value.
+Result summarize(const val& bytes, const val& options);
+
 // convert(bytes, {format: "text" | "binary", name}) → Uint8Array of the graph
 // in the other (or the same) format.
 Result convert(const val& bytes, const val& options);

@@ -54,6 +54,8 @@ export function wrapCore(core) {
   }
   return Object.freeze({
     version: core.version(),
+    // summarize(bytes, {name, structure}) → the object of `modelquant summarize --json`
+    summarize: async (bytes, options = {}) => call('summarize', bytes, options),
     // convert(bytes, 'text' | 'binary', {name}) → Uint8Array
     convert: async (bytes, format, options = {}) => call('convert', bytes, { ...options, format }),
   });

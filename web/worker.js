@@ -10,12 +10,22 @@ let currentModel = null; // { name, bytes: Uint8Array }
 
 // The module's API object (see wasm/modelquant.mjs): { version, summarize, convert, … }.
 function loadModule() {
-  modulePromise ??= import(MODULE_URL.href).then(({ loadModelQuant }) => loadModelQuant()).catch((error) => {
-    throw new Error(
-      `the WebAssembly module could not be loaded (${error.message}). ` +
-        'The page needs dist/modelquant.mjs beside it: build it with scripts/build_web.sh.',
-    );
-  });
+  modulePromise ??= (async () => {
+    let loadModelQuant;
+    try {
+      ({ loadModelQuant } = await import(MODULE_URL.href));
+    } catch (error) {
+      throw new Error(
+        `the WebAssembly module could not be loaded (${error.message}). ` +
+          'The page needs dist/modelquant.mjs beside it: build it with scripts/build_web.sh.',
+      );
+    }
+    try {
+      return await loadModelQuant();
+    } catch (error) {
+      throw new Error(`the WebAssembly module could not start: ${error.message}`);
+    }
+  })();
   return modulePromise;
 }
 

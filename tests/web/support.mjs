@@ -84,7 +84,8 @@ export async function startSession() {
 
 // Opens the page in a fresh context that records every request the page and
 // its worker make, and blocks (while recording) any request to another origin.
-// Resolves once the worker has answered which functions the module has.
+// Resolves once the worker has loaded the module and said which functions it
+// has; fails when the module could not be loaded.
 export async function openPage(session, { colorScheme = 'light', viewport = { width: 1100, height: 900 } } = {}) {
   const context = await session.browser.newContext({ colorScheme, viewport, acceptDownloads: true });
   const requests = [];
@@ -102,6 +103,9 @@ export async function openPage(session, { colorScheme = 'light', viewport = { wi
   });
   await page.goto(session.url);
   await page.waitForSelector('body[data-ready]', { state: 'attached' });
+  if ((await page.getAttribute('body', 'data-ready')) !== 'true') {
+    throw new Error(`the page did not start: ${await page.textContent('#error')}`);
+  }
   return { context, page, requests, problems };
 }
 

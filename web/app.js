@@ -53,10 +53,16 @@ async function openFile(file, { droppedCount = 1 } = {}) {
       openFileName = file.name;
       page.result.hidden = false;
     }
-    status.error(`Could not open ${file.name}: ${error.message}`);
+    status.error(openFailureMessage(file.name, error.message));
   } finally {
     if (isCurrent()) document.body.removeAttribute('aria-busy');
   }
+}
+
+// Every message names the file once, at the start, as the module's parse
+// errors do ("model.pb: the file looks truncated: …").
+function openFailureMessage(fileName, message) {
+  return message.startsWith(`${fileName}:`) ? message : `${fileName}: ${message}`;
 }
 
 attachFilePicker({

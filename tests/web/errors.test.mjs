@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { foreignRequests, openPage, screenshot, startSession, testModel, waitForOutcome } from './support.mjs';
+import {
+  foreignRequests, moduleError, openPage, screenshot, startSession, testModel, waitForOutcome,
+} from './support.mjs';
 
 let session;
 before(async () => { session = await startSession(); });
@@ -40,12 +42,13 @@ async function errorText(page) {
   return page.textContent('#error');
 }
 
-test('random bytes give an error message naming the file', async () => {
+test('random bytes give the core\'s error message, which names the file', async () => {
   const file = writeScratch('random.pb', randomBytes(4096));
   const { page, requests, problems, context } = await openPage(session);
   await page.setInputFiles('#file-input', file);
   const text = await errorText(page);
-  assert.match(text, /^Could not open random\.pb: \S.{10,}/);
+  assert.equal(text, await moduleError(file));
+  assert.match(text, /^random\.pb: \S.{10,}/);
   assert.equal(await page.getAttribute('#error', 'role'), 'alert');
   await screenshot(page, 'error-random-bytes');
   assert.deepEqual(foreignRequests(requests, session.origin), []);
@@ -60,7 +63,9 @@ test('an HDF5 file is named as such by the core\'s message', async () => {
   const file = writeScratch('model.h5', bytes);
   const { page, context } = await openPage(session);
   await page.setInputFiles('#file-input', file);
-  assert.match(await errorText(page), /^Could not open model\.h5: .*HDF5/);
+  const text = await errorText(page);
+  assert.equal(text, await moduleError(file));
+  assert.match(text, /^model\.h5: .*HDF5/);
   await screenshot(page, 'error-hdf5');
   await context.close();
 });
@@ -69,7 +74,9 @@ test('an empty file gives an error message', async () => {
   const file = writeScratch('empty.pb', new Uint8Array(0));
   const { page, context } = await openPage(session);
   await page.setInputFiles('#file-input', file);
-  assert.match(await errorText(page), /^Could not open empty\.pb: \S/);
+  const text = await errorText(page);
+  assert.equal(text, await moduleError(file));
+  assert.match(text, /^empty\.pb: \S/);
   await context.close();
 });
 
@@ -100,5 +107,31 @@ test('after an error, a good model replaces the message with its summary, and a 
   await page.setInputFiles('#file-input', bad);
   await page.waitForSelector('#error:not([hidden])');
   assert.ok(await page.$eval('#result', (result) => result.hidden));
+  await context.close();
+});
+
+test('a graph whose input names a missing node shows its summary and the error', async () => {
+  const file = writeScratch('dangling.pbtxt', [
+    'node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }',
+    'node { name: "y" op: "Identity" input: "x" input: "no_such_node" }',
+  ].join('\n'));
+  const { page, context } = await openPage(session);
+  await page.setInputFiles('#file-input', file);
+  await page.waitForSelector('#error:not([hidden])');
+  assert.equal(await page.textContent('#error'), `dangling.pbtxt: ${await moduleError(file)}`);
+  assert.ok(!(await page.$eval('#result', (result) => result.hidden)), 'the summary is shown too');
+  assert.match(await page.textContent('[data-part="problems"]'), /'y' has input 'no_such_node'/);
+  assert.equal(await page.textContent('[data-fact="node-count"]'), '2');
+  await screenshot(page, 'error-invalid-graph');
+  await context.close();
+});
+
+test('a page whose module cannot be loaded says so at once', async () => {
+  const { page, context } = await openPage(session, {
+    expectReady: false,
+    prepare: (ctx) => ctx.route('**/dist/modelquant.mjs', (route) => route.fulfill({ status: 404, body: 'gone' })),
+  });
+  assert.equal(await page.getAttribute('body', 'data-ready'), 'false');
+  assert.match(await page.textContent('#error'), /^The page cannot work: the WebAssembly module could not be loaded/);
   await context.close();
 });

@@ -86,7 +86,11 @@ export async function startSession() {
 // its worker make, and blocks (while recording) any request to another origin.
 // Resolves once the worker has loaded the module and said which functions it
 // has; fails when the module could not be loaded.
-export async function openPage(session, { colorScheme = 'light', viewport = { width: 1100, height: 900 } } = {}) {
+// `prepare(context)` may add routes before the page loads; with `expectReady:
+// false` a page whose module failed to load is returned instead of failing.
+export async function openPage(session, {
+  colorScheme = 'light', viewport = { width: 1100, height: 900 }, prepare = null, expectReady = true,
+} = {}) {
   const context = await session.browser.newContext({ colorScheme, viewport, acceptDownloads: true });
   const requests = [];
   const problems = [];
@@ -96,6 +100,7 @@ export async function openPage(session, { colorScheme = 'light', viewport = { wi
     if (new URL(target).origin === session.origin) return route.continue();
     return route.abort('blockedbyclient');
   });
+  await prepare?.(context);
   const page = await context.newPage();
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
@@ -103,7 +108,7 @@ export async function openPage(session, { colorScheme = 'light', viewport = { wi
   });
   await page.goto(session.url);
   await page.waitForSelector('body[data-ready]', { state: 'attached' });
-  if ((await page.getAttribute('body', 'data-ready')) !== 'true') {
+  if (expectReady && (await page.getAttribute('body', 'data-ready')) !== 'true') {
     throw new Error(`the page did not start: ${await page.textContent('#error')}`);
   }
   return { context, page, requests, problems };
@@ -158,6 +163,16 @@ export async function moduleSummary(file) {
     moduleApi = await loadModelQuant();
   }
   return moduleApi.summarize(new Uint8Array(readFileSync(file)), { name: path.basename(file) });
+}
+
+// The message the module rejects a file with (fails when it accepts it).
+export async function moduleError(file) {
+  try {
+    await moduleSummary(file);
+  } catch (error) {
+    return error.message;
+  }
+  throw new Error(`the module summarized ${file} without an error`);
 }
 
 // `modelquant summarize --json` of the native CLI, or null (announced) when the

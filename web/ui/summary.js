@@ -9,7 +9,7 @@ import { el, table } from './dom.js';
 const OPS_SHOWN_BEFORE_DISCLOSURE = 15;
 
 export function renderSummary(container, fileName, summary) {
-  container.replaceChildren(
+  const parts = [
     el('h2', { id: 'summary-heading' }, 'Summary of ', el('span', { class: 'file-name' }, fileName)),
     overview(summary),
     problems(summary),
@@ -22,7 +22,8 @@ export function renderSummary(container, fileName, summary) {
     section('Operations', 'ops', opHistogram(summary.op_counts)),
     section('Largest tensors', 'largest', largestTensors(summary.largest_tensors)),
     commandLines(summary.suggested_commands),
-  );
+  ];
+  container.replaceChildren(...parts.filter(Boolean));
 }
 
 function section(title, id, content) {

@@ -2,7 +2,7 @@
 // recording, test models and screenshots.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -35,17 +35,21 @@ export function sharedDir() {
   return existsSync(path.join(dir, 'models')) ? dir : null;
 }
 
-// The page needs web/dist/modelquant.mjs. Copies the wasm build into place when
-// only build/wasm exists; fails (not skips) when there is no module at all, so
-// a missing build step can never look like a passing page.
-export function ensureWebBuild() {
-  const moduleFile = path.join(WEB_DIST, 'modelquant.mjs');
-  const wasmBuild = path.join(REPO_ROOT, 'build', 'wasm');
-  if (!existsSync(moduleFile) && existsSync(wasmBuild)) {
-    execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'build_web.sh'), wasmBuild], { stdio: 'inherit' });
-  }
-  if (!existsSync(moduleFile)) {
-    throw new Error(`${moduleFile} is missing: build the wasm module and run scripts/build_web.sh build/wasm`);
+// The page needs web/dist/ (scripts/build_web.sh copies the wasm build there;
+// scripts/test.sh and `npm run test:web` run it first). Fails, never skips,
+// when the copy is missing or older than the wasm build, so neither a missing
+// build step nor a stale module can pass for a working page.
+export function checkWebBuild() {
+  const wasmOutputs = path.join(REPO_ROOT, 'build', 'wasm', 'wasm');
+  for (const file of ['modelquant.mjs', 'modelquant-core.mjs', 'modelquant-core.wasm']) {
+    const copy = path.join(WEB_DIST, file);
+    if (!existsSync(copy)) {
+      throw new Error(`${copy} is missing: build the wasm module, then run scripts/build_web.sh`);
+    }
+    const built = path.join(wasmOutputs, file);
+    if (existsSync(built) && statSync(built).mtimeMs > statSync(copy).mtimeMs) {
+      throw new Error(`${copy} is older than ${built}: run scripts/build_web.sh`);
+    }
   }
 }
 
@@ -68,7 +72,7 @@ export function testModel(name) {
 
 // Starts the server and Chromium once per test file.
 export async function startSession() {
-  ensureWebBuild();
+  checkWebBuild();
   const { server, url } = await startServer();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {

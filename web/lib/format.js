@@ -34,9 +34,10 @@ export function formatCountShort(count) {
 }
 
 // A shape from the summary as TensorFlow prints it: [-1, 784] → "[?,784]",
-// [] → "[]" (a scalar), null → "unknown rank". A string is shown as given.
+// [] → "[]" (a scalar), null (unknown rank, or no shape recorded) → "unknown".
+// A string is shown as given.
 export function formatShape(shape) {
-  if (shape === null || shape === undefined) return 'unknown rank';
+  if (shape === null || shape === undefined) return 'unknown';
   if (typeof shape === 'string') return shape;
   if (!Array.isArray(shape)) return JSON.stringify(shape);
   return `[${shape.map((dim) => (dim === -1 || dim === null ? '?' : String(dim))).join(',')}]`;

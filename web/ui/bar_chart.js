@@ -5,8 +5,8 @@ import { el } from './dom.js';
 
 // entries: [{ label, value }], largest first. `formatValue` turns a value
 // into the text shown at the end of its bar. The first `visibleCount` rows
-// are shown; the rest sit in a "show all" disclosure.
-export function barChart({ label, entries, formatValue = String, visibleCount = Infinity }) {
+// are shown; the rest sit in a disclosure saying "Show all <count> <itemsName>".
+export function barChart({ label, entries, formatValue = String, visibleCount = Infinity, itemsName = 'entries' }) {
   const largest = Math.max(0, ...entries.map((entry) => entry.value));
   const row = ({ label: rowLabel, value }) => {
     const bar = el('span', { class: 'bar', 'aria-hidden': 'true' });
@@ -22,6 +22,6 @@ export function barChart({ label, entries, formatValue = String, visibleCount = 
   return el('div', {},
     list(entries.slice(0, visibleCount)),
     el('details', { class: 'more' },
-      el('summary', {}, `Show all ${entries.length}`),
+      el('summary', {}, `Show all ${entries.length} ${itemsName}`),
       list(entries.slice(visibleCount))));
 }

@@ -46,12 +46,18 @@ function overview(summary) {
   const facts = [
     ['File size', formatBytes(summary.file_size), 'file-size'],
     ['Nodes', formatCount(summary.node_count), 'node-count'],
-    ['Parameters', `${formatCount(summary.parameter_count)} (${formatCountShort(summary.parameter_count)})`,
-      'parameter-count'],
+    ['Parameters', parameterText(summary.parameter_count), 'parameter-count'],
     ['Weight bytes', formatBytes(weightTotal), 'weight-bytes'],
   ];
   return el('dl', { class: 'overview' }, facts.map(([term, value, name]) =>
     el('div', { class: 'fact' }, el('dt', {}, term), el('dd', { 'data-fact': name }, value))));
+}
+
+// 23851784 → "23,851,784 (23.9 M)"; 42 → "42".
+function parameterText(count) {
+  const full = formatCount(count);
+  const short = formatCountShort(count);
+  return short === String(count) ? full : `${full} (${short})`;
 }
 
 // Inputs, outputs, variables: name, then whichever of op / dtype / shape the
@@ -89,6 +95,7 @@ function opHistogram(opCounts = {}) {
     entries,
     formatValue: formatCount,
     visibleCount: OPS_SHOWN_BEFORE_DISCLOSURE,
+    itemsName: 'operations',
   });
 }
 

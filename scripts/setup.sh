@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO_DIR=$PWD
-MQ_CACHE=${MQ_CACHE:-$HOME/.cache/modelquant}
+MQ_CACHE=${MQ_CACHE:-${HOME:-/root}/.cache/modelquant}
 # Debian's emcc runs its JS optimizer with node, which finds acorn only here.
 export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 export DEBIAN_FRONTEND=noninteractive

@@ -15,6 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 JOBS=${MQ_JOBS:-$(nproc)}
+# One cache for setup.sh and the wasm configure step (CMakeLists.txt reads it).
+export MQ_CACHE=${MQ_CACHE:-${HOME:-/root}/.cache/modelquant}
 # Debian's emcc runs its JS optimizer with node, which finds acorn only here.
 export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

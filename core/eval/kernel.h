@@ -25,18 +25,27 @@ class MemoryBudget {
   Status reserve(unsigned long long bytes, const std::string& what);
   void release(unsigned long long bytes) { used_ = bytes > used_ ? 0 : used_ - bytes; }
   unsigned long long used() const { return used_; }
+  // The most bytes held at once since construction.
+  unsigned long long peak() const { return peak_; }
   unsigned long long limit() const { return limit_; }
 
  private:
   unsigned long long limit_;
   unsigned long long used_ = 0;
+  unsigned long long peak_ = 0;
 };
 
 struct KernelContext {
   const tensorflow::NodeDef& node;
   const std::vector<Tensor>& inputs;  // data inputs in order
-  std::vector<Tensor>& outputs;       // the kernel fills one tensor per output port
+  // The kernel fills one tensor per output port. The evaluator passes it
+  // holding one empty Tensor; a kernel with several outputs resizes it.
+  std::vector<Tensor>& outputs;
   MemoryBudget& budget;
+
+  // Fails unless the node has at least `count` data inputs (a malformed
+  // graph must not make a kernel read past `inputs`).
+  Status check_input_count(size_t count) const;
 
   // Attribute accessors; errors name the node and the attribute.
   StatusOr<DataType> attr_type(const std::string& name) const;
@@ -52,7 +61,7 @@ struct KernelContext {
   std::string attr_string_or(const std::string& name, const std::string& fallback) const;
   DataType attr_type_or(const std::string& name, DataType fallback) const;
 
-  // An error that names this node: "node 'conv1/Conv2D' (Conv2D): <message>".
+  // An error that names this node: "node 'conv1/Conv2D' (op Conv2D): <message>".
   Status error(const std::string& message) const;
   // Allocates a zero-filled output after checking the budget.
   StatusOr<Tensor> allocate(DataType dtype, Shape shape) const;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/proto/graph.pb.h"
@@ -39,6 +40,12 @@ class Tensor {
   // A tensor of the same dtype sharing this one's bytes, with a new shape of
   // the same element count (Reshape, Squeeze, ExpandDims, Identity).
   Tensor reshaped(Shape shape) const;
+
+  // A tensor that adopts `bytes` as its element storage without copying.
+  // The caller guarantees bytes.size() == num_elements(shape) * dtype_size(dtype).
+  static Tensor adopt_bytes(DataType dtype, Shape shape, std::string&& bytes);
+  // A DT_STRING tensor holding `values` (one per element, row-major).
+  static Tensor from_strings(Shape shape, std::vector<std::string> values);
 
   DataType dtype() const { return dtype_; }
   const Shape& shape() const { return shape_; }
@@ -78,12 +85,19 @@ class Tensor {
 
   // True when both share the same buffer (used by tests of the no-copy paths).
   bool shares_buffer_with(const Tensor& other) const { return bytes_ && bytes_ == other.bytes_; }
+  // Identifies the storage (element bytes or strings) so that tensors sharing
+  // it are counted once against a memory budget; null for an empty tensor.
+  const void* buffer_id() const {
+    return bytes_ ? static_cast<const void*>(bytes_.get()) : static_cast<const void*>(strings_.get());
+  }
 
  private:
   DataType dtype_ = tensorflow::DT_INVALID;
   Shape shape_;
   int64_t elements_ = 0;
-  std::shared_ptr<std::vector<char>> bytes_;
+  // A std::string rather than a vector so that tensor_content can be moved in
+  // from a TensorProto without copying.
+  std::shared_ptr<std::string> bytes_;
   std::shared_ptr<std::vector<std::string>> strings_;
 };
 

@@ -45,10 +45,10 @@ struct Location {
   std::shared_ptr<const std::vector<Link>> links;  // when already loaded
 };
 
-// Follows `path` from `start` through hard and soft links. `missing` (when
-// given) is set instead of failing when a member does not exist.
+// Follows `path` from `start` through hard and soft links. When a member does
+// not exist and `missing` is given, it receives the message instead of failing.
 StatusOr<Location> resolve_path(const FileContext& file, Location start, std::string_view path, int* soft_links,
-                                bool* missing) {
+                                std::string* missing) {
   Location current = std::move(start);
   if (!path.empty() && path[0] == '/') current = Location{file.root_object_address, "/", nullptr};
   for (const std::string& name : split_path(path)) {
@@ -68,11 +68,10 @@ StatusOr<Location> resolve_path(const FileContext& file, Location start, std::st
         break;
       }
     if (!link) {
-      if (missing) {
-        *missing = true;
-        return current;
-      }
-      return Status::error("group '" + current.path + "' has no member '" + name + "'");
+      std::string message = "group '" + current.path + "' has no member '" + name + "'";
+      if (!missing) return Status::error(message);
+      *missing = message;
+      return current;
     }
     std::string next_path = child_path(current.path, name);
     switch (link->kind) {
@@ -240,7 +239,7 @@ StatusOr<std::vector<std::string>> Dataset::read_strings() const {
 
 struct Group::Resolved {
   Location location;
-  bool missing = false;
+  std::string missing;  // why the path does not exist; empty when it does
 };
 
 StatusOr<Group> Group::load(std::shared_ptr<const FileContext> file, uint64_t address, std::string path) {
@@ -287,26 +286,26 @@ StatusOr<std::vector<std::string>> Group::child_names_in_creation_order() const 
 
 StatusOr<bool> Group::has_child(std::string_view path) const {
   MQ_ASSIGN_OR_RETURN(Resolved resolved, resolve(path));
-  return !resolved.missing;
+  return resolved.missing.empty();
 }
 
 StatusOr<ObjectKind> Group::child_kind(std::string_view path) const {
   MQ_ASSIGN_OR_RETURN(Resolved resolved, resolve(path));
-  if (resolved.missing) return Status::error("'" + path_ + "' has no member '" + std::string(path) + "'");
+  if (!resolved.missing.empty()) return Status::error(resolved.missing);
   MQ_ASSIGN_OR_RETURN(ObjectHeader header, read_object_header(*file_, resolved.location.address));
   return kind_of(header);
 }
 
 StatusOr<Group> Group::open_group(std::string_view path) const {
   MQ_ASSIGN_OR_RETURN(Resolved resolved, resolve(path));
-  if (resolved.missing) return Status::error("'" + path_ + "' has no member '" + std::string(path) + "'");
+  if (!resolved.missing.empty()) return Status::error(resolved.missing);
   return load(file_, resolved.location.address, resolved.location.path);
 }
 
 StatusOr<Dataset> Group::open_dataset(std::string_view path) const {
   MQ_ASSIGN_OR_RETURN(Resolved resolved, resolve(path));
   const std::string& full_path = resolved.location.path;
-  if (resolved.missing) return Status::error("'" + path_ + "' has no member '" + std::string(path) + "'");
+  if (!resolved.missing.empty()) return Status::error(resolved.missing);
   MQ_ASSIGN_OR_RETURN(ObjectHeader header, read_object_header(*file_, resolved.location.address));
   if (!is_dataset_header(header))
     return Status::error("'" + full_path + "' is a " + object_kind_name(kind_of(header)) + ", not a dataset");

@@ -35,7 +35,9 @@ StatusOr<Datatype> parse(ByteCursor& cursor, int depth) {
   if (depth > kMaxTypeNesting) return damaged_file("datatypes are nested too deeply");
   Datatype type;
   uint8_t class_and_version = cursor.u8();
-  uint32_t bits = cursor.u8() | (cursor.u8() << 8) | (cursor.u8() << 16);
+  uint32_t bits = cursor.u8();  // three bytes of class bit field, read in order
+  bits |= static_cast<uint32_t>(cursor.u8()) << 8;
+  bits |= static_cast<uint32_t>(cursor.u8()) << 16;
   type.size = cursor.u32();
   if (cursor.failed()) return cut_off();
   int version = class_and_version >> 4;

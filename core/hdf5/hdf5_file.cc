@@ -340,6 +340,9 @@ StatusOr<std::vector<ObjectEntry>> Hdf5File::list_objects() const {
   };
   std::vector<ObjectEntry> entries;
   std::set<uint64_t> visited;
+  // Every link costs bytes in a sane file; groups sharing one link table can
+  // make a small file list endlessly, so the total is bounded by the file size.
+  uint64_t links_left = file_->bytes.size() + 100000;
   std::vector<Pending> stack{{file_->root_object_address, "/", 0}};
   while (!stack.empty()) {
     Pending next = std::move(stack.back());
@@ -354,6 +357,9 @@ StatusOr<std::vector<ObjectEntry>> Hdf5File::list_objects() const {
                           next.path + "'");
     auto links = read_group_links(*file_, header);
     if (!links.is_ok()) return links.status().with_context("group '" + next.path + "'");
+    if (links->size() > links_left)
+      return damaged_file("the groups hold more links than the file has room for (shared link tables?)");
+    links_left -= links->size();
     std::vector<const Link*> hard;
     for (const Link& link : *links)
       if (link.kind == Link::Kind::kHard) hard.push_back(&link);

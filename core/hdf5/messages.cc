@@ -333,6 +333,7 @@ StatusOr<AttributeMessage> parse_attribute(const FileContext& file, std::string_
 
   uint64_t count = attribute.dataspace.element_count;
   uint64_t size = attribute.datatype.size;
+  if (size == 0 && count != 0) return damaged_file(what + " has elements of 0 bytes");
   if (size != 0 && count > cursor.remaining() / size)
     return damaged_file(what + " needs " + std::to_string(count) + " elements of " + std::to_string(size) +
                         " bytes but its message holds only " + std::to_string(cursor.remaining()));

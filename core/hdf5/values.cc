@@ -75,6 +75,11 @@ T from_double(double value) {
     if (value >= 9.2233720368547758e18) return std::numeric_limits<int64_t>::max();
     if (value <= -9.2233720368547758e18) return std::numeric_limits<int64_t>::min();
     return static_cast<int64_t>(value);
+  } else if constexpr (std::is_same_v<T, float>) {
+    // Out-of-range conversions are undefined behaviour: saturate to infinity.
+    if (value > std::numeric_limits<float>::max()) return std::numeric_limits<float>::infinity();
+    if (value < -std::numeric_limits<float>::max()) return -std::numeric_limits<float>::infinity();
+    return static_cast<float>(value);
   } else {
     return static_cast<T>(value);
   }
@@ -113,7 +118,8 @@ std::string apply_padding(std::string_view bytes, StringPadding padding) {
 
 template <typename T>
 Status convert_numbers(const Datatype& type, std::string_view raw, uint64_t count, T* out) {
-  if (type.size != 0 && count > raw.size() / type.size)
+  if (type.size == 0) return damaged_file("elements of 0 bytes cannot be read");
+  if (count > raw.size() / type.size)
     return Status::internal("too few bytes for " + std::to_string(count) + " elements");
   switch (type.type_class) {
     case TypeClass::kInteger:
@@ -157,7 +163,8 @@ template Status convert_numbers<int64_t>(const Datatype&, std::string_view, uint
 StatusOr<std::vector<std::string>> decode_strings(const FileContext& file, const Datatype& type, std::string_view raw,
                                                   uint64_t count) {
   std::vector<std::string> out;
-  if (type.size != 0 && count > raw.size() / type.size)
+  if (type.size == 0) return damaged_file("elements of 0 bytes cannot be read");
+  if (count > raw.size() / type.size)
     return Status::internal("too few bytes for " + std::to_string(count) + " elements");
   if (type.type_class == TypeClass::kString) {
     out.reserve(static_cast<size_t>(count));

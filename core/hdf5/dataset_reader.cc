@@ -54,6 +54,38 @@ void scatter_chunk(const char* chunk, const std::vector<uint64_t>& chunk_dims, c
   }
 }
 
+// Undoes the filter pipeline of one stored chunk: filters run in reverse
+// order, skipping those the chunk's mask says were not applied.
+StatusOr<std::string> unfilter_chunk(const DatasetStorage& storage, std::string_view stored, uint32_t filter_mask,
+                                     uint64_t chunk_bytes, const std::string& chunk_what) {
+  std::string data;
+  std::string_view current = stored;  // the bytes the next filter undoes (no copy until one runs)
+  for (size_t i = storage.filters.size(); i-- > 0;) {
+    const FilterInfo& filter = storage.filters[i];
+    if (i < 32 && (filter_mask >> i) & 1) continue;
+    if (filter.id == kDeflateFilter) {
+      auto inflated = inflate_zlib(current, static_cast<size_t>(chunk_bytes) + 64);
+      if (!inflated.is_ok()) return inflated.status().with_context(chunk_what);
+      data = std::move(inflated).value();
+    } else if (filter.id == kShuffleFilter) {
+      size_t element_size = filter.client_data.empty() ? storage.datatype.size : filter.client_data[0];
+      data = unshuffle(current, element_size);
+    } else if (filter.id == kFletcher32Filter) {
+      if (current.size() < 4) return damaged_file(chunk_what + " is too short for its checksum");
+      data = std::string(current.substr(0, current.size() - 4));  // the checksum is not verified
+    } else {
+      return Status::unsupported("dataset '" + storage.path + "' uses filter '" + filter_name(filter) +
+                                 "', which is not supported");
+    }
+    current = data;
+  }
+  if (data.data() != current.data()) data = std::string(current);  // every filter was skipped
+  if (data.size() < chunk_bytes)
+    return damaged_file(chunk_what + " decodes to " + std::to_string(data.size()) + " bytes, expected " +
+                        std::to_string(chunk_bytes));
+  return data;
+}
+
 }  // namespace
 
 std::string filter_name(const FilterInfo& filter) {
@@ -137,7 +169,8 @@ StatusOr<DatasetStorage> load_dataset_storage(const FileContext& file, const Obj
   return storage;
 }
 
-StatusOr<std::string> read_dataset_bytes(const FileContext& file, const DatasetStorage& storage) {
+StatusOr<std::optional<std::string_view>> dataset_bytes_in_place(const FileContext& file,
+                                                                  const DatasetStorage& storage) {
   std::string what = "dataset '" + storage.path + "'";
   if (storage.external_storage)
     return Status::unsupported(what + " keeps its data in external files, which is not supported");
@@ -148,34 +181,40 @@ StatusOr<std::string> read_dataset_bytes(const FileContext& file, const DatasetS
     return Status::resource_exhausted(what + " holds " + std::to_string(count) + " elements of " +
                                       std::to_string(element_size) + " bytes, more than the " +
                                       std::to_string(file.options.max_read_bytes) + "-byte reading limit");
-  size_t total = static_cast<size_t>(count * element_size);
-  std::string out(total, '\0');
-  if (storage.fill_value)
-    for (size_t i = 0; i < total; i += element_size) std::memcpy(&out[i], storage.fill_value->data(), element_size);
-  if (total == 0) return out;
-
+  uint64_t total = count * element_size;
   const DataLayout& layout = storage.layout;
-  switch (layout.layout_class) {
-    case LayoutClass::kCompact:
-      if (layout.compact_data.size() < total)
-        return damaged_file(what + " stores " + std::to_string(layout.compact_data.size()) +
-                            " bytes of compact data but needs " + std::to_string(total));
-      std::memcpy(&out[0], layout.compact_data.data(), total);
-      return out;
-    case LayoutClass::kContiguous: {
-      if (layout.address == kUndefinedAddress) return out;  // never written: all fill value
-      if (layout.contiguous_size_known && layout.contiguous_size < total)
-        return damaged_file(what + " stores " + std::to_string(layout.contiguous_size) + " bytes but needs " +
-                            std::to_string(total));
-      MQ_ASSIGN_OR_RETURN(std::string_view data, file.span(layout.address, total, "the data of " + what));
-      std::memcpy(&out[0], data.data(), total);
-      return out;
-    }
-    case LayoutClass::kVirtual:
-      return Status::unsupported(what + " is a virtual dataset, which is not supported");
-    case LayoutClass::kChunked:
-      break;
+  if (total == 0) return std::optional<std::string_view>(std::string_view());
+  if (layout.layout_class == LayoutClass::kCompact) {
+    if (layout.compact_data.size() < total)
+      return damaged_file(what + " stores " + std::to_string(layout.compact_data.size()) +
+                          " bytes of compact data but needs " + std::to_string(total));
+    return std::optional<std::string_view>(layout.compact_data.substr(0, static_cast<size_t>(total)));
   }
+  if (layout.layout_class == LayoutClass::kContiguous && layout.address != kUndefinedAddress) {
+    if (layout.contiguous_size_known && layout.contiguous_size < total)
+      return damaged_file(what + " stores " + std::to_string(layout.contiguous_size) + " bytes but needs " +
+                          std::to_string(total));
+    MQ_ASSIGN_OR_RETURN(std::string_view data, file.span(layout.address, total, "the data of " + what));
+    return std::optional<std::string_view>(data);
+  }
+  if (layout.layout_class == LayoutClass::kVirtual)
+    return Status::unsupported(what + " is a virtual dataset, which is not supported");
+  return std::optional<std::string_view>();
+}
+
+StatusOr<std::string> read_dataset_bytes(const FileContext& file, const DatasetStorage& storage) {
+  MQ_ASSIGN_OR_RETURN(std::optional<std::string_view> in_place, dataset_bytes_in_place(file, storage));
+  if (in_place) return std::string(*in_place);
+
+  // Chunked, or contiguous but never written: start from the fill value.
+  std::string what = "dataset '" + storage.path + "'";
+  size_t element_size = storage.datatype.size;
+  size_t total = static_cast<size_t>(storage.dataspace.element_count) * element_size;
+  std::string out(total, '\0');
+  if (storage.fill_value && storage.fill_value->find_first_not_of('\0') != std::string::npos)
+    for (size_t i = 0; i < total; i += element_size) std::memcpy(&out[i], storage.fill_value->data(), element_size);
+  const DataLayout& layout = storage.layout;
+  if (layout.layout_class != LayoutClass::kChunked) return out;
 
   const std::vector<uint64_t>& dims = storage.dataspace.dims;
   size_t rank = dims.size();
@@ -203,54 +242,30 @@ StatusOr<std::string> read_dataset_bytes(const FileContext& file, const DatasetS
   }
   std::vector<bool> seen(static_cast<size_t>(grid_count), false);
 
-  MQ_RETURN_IF_ERROR(for_each_chunk(
-        file, layout, storage.dataspace, chunk_bytes, !storage.filters.empty(), [&](const ChunkLocation& chunk) {
-          if (chunk.offset.size() != rank) return damaged_file(what + " lists a chunk of the wrong rank");
-          uint64_t position = 0;
-          for (size_t d = 0; d < rank; ++d) {
-            if (chunk.offset[d] % layout.chunk_dims[d] != 0)
-              return damaged_file(what + " lists a chunk at " + dims_string(chunk.offset) +
-                                  ", not on a chunk boundary");
-            if (chunk.offset[d] >= dims[d]) return Status::ok();  // beyond the current extent
-            position += chunk.offset[d] / layout.chunk_dims[d] * grid_stride[d];
-          }
-          if (seen[static_cast<size_t>(position)]) return Status::ok();
-          seen[static_cast<size_t>(position)] = true;
-          std::string chunk_what = "chunk " + dims_string(chunk.offset) + " of " + what;
-          if (storage.filters.empty()) {
-            MQ_ASSIGN_OR_RETURN(std::string_view data, file.span(chunk.address, chunk_bytes, chunk_what));
-            scatter_chunk(data.data(), layout.chunk_dims, chunk.offset, dims, static_cast<size_t>(element_size),
-                          &out[0]);
-            return Status::ok();
-          }
-          MQ_ASSIGN_OR_RETURN(std::string_view stored, file.span(chunk.address, chunk.stored_size, chunk_what));
-          std::string data(stored);
-          for (size_t i = storage.filters.size(); i-- > 0;) {
-            const FilterInfo& filter = storage.filters[i];
-            if (i < 32 && (chunk.filter_mask >> i) & 1) continue;  // this filter was skipped when writing
-            if (filter.id == kDeflateFilter) {
-              auto inflated = inflate_zlib(data, static_cast<size_t>(chunk_bytes) + 64);
-              if (!inflated.is_ok()) return inflated.status().with_context(chunk_what);
-              data = std::move(inflated).value();
-            } else if (filter.id == kShuffleFilter) {
-              uint32_t shuffle_size = filter.client_data.empty() ? static_cast<uint32_t>(element_size)
-                                                                 : filter.client_data[0];
-              data = unshuffle(data, shuffle_size);
-            } else if (filter.id == kFletcher32Filter) {
-              if (data.size() < 4) return damaged_file(chunk_what + " is too short for its checksum");
-              data.resize(data.size() - 4);  // the checksum is not verified
-            } else {
-              return Status::unsupported(what + " uses filter '" + filter_name(filter) +
-                                         "', which is not supported");
-            }
-          }
-          if (data.size() < chunk_bytes)
-            return damaged_file(chunk_what + " decodes to " + std::to_string(data.size()) + " bytes, expected " +
-                                std::to_string(chunk_bytes));
-          scatter_chunk(data.data(), layout.chunk_dims, chunk.offset, dims, static_cast<size_t>(element_size),
-                        &out[0]);
-          return Status::ok();
-        }));
+  auto place_chunk = [&](const ChunkLocation& chunk) -> Status {
+    if (chunk.offset.size() != rank) return damaged_file(what + " lists a chunk of the wrong rank");
+    uint64_t position = 0;
+    for (size_t d = 0; d < rank; ++d) {
+      if (chunk.offset[d] % layout.chunk_dims[d] != 0)
+        return damaged_file(what + " lists a chunk at " + dims_string(chunk.offset) + ", not on a chunk boundary");
+      if (chunk.offset[d] >= dims[d]) return Status::ok();  // beyond the current extent
+      position += chunk.offset[d] / layout.chunk_dims[d] * grid_stride[d];
+    }
+    if (seen[static_cast<size_t>(position)]) return Status::ok();
+    seen[static_cast<size_t>(position)] = true;
+    std::string chunk_what = "chunk " + dims_string(chunk.offset) + " of " + what;
+    if (storage.filters.empty()) {
+      MQ_ASSIGN_OR_RETURN(std::string_view data, file.span(chunk.address, chunk_bytes, chunk_what));
+      scatter_chunk(data.data(), layout.chunk_dims, chunk.offset, dims, static_cast<size_t>(element_size), &out[0]);
+      return Status::ok();
+    }
+    MQ_ASSIGN_OR_RETURN(std::string_view stored, file.span(chunk.address, chunk.stored_size, chunk_what));
+    MQ_ASSIGN_OR_RETURN(std::string data, unfilter_chunk(storage, stored, chunk.filter_mask, chunk_bytes, chunk_what));
+    scatter_chunk(data.data(), layout.chunk_dims, chunk.offset, dims, static_cast<size_t>(element_size), &out[0]);
+    return Status::ok();
+  };
+  MQ_RETURN_IF_ERROR(
+      for_each_chunk(file, layout, storage.dataspace, chunk_bytes, !storage.filters.empty(), place_chunk));
   return out;
 }
 

@@ -33,6 +33,11 @@ StatusOr<DatasetStorage> load_dataset_storage(const FileContext& file, const Obj
 // All elements, row-major, in the file's byte order (element_count * datatype.size bytes).
 StatusOr<std::string> read_dataset_bytes(const FileContext& file, const DatasetStorage& storage);
 
+// The same bytes without copying when they lie in one piece in the file
+// (compact or written contiguous layout); an empty optional otherwise.
+StatusOr<std::optional<std::string_view>> dataset_bytes_in_place(const FileContext& file,
+                                                                  const DatasetStorage& storage);
+
 // The name of an HDF5 filter ("deflate", "szip", "lzf", ...).
 std::string filter_name(const FilterInfo& filter);
 

@@ -213,7 +213,12 @@ StatusOr<std::vector<T>> read_numbers_as(const FileContext& file, const DatasetS
   std::string what = "dataset '" + storage.path + "'";
   if (!storage.datatype.is_numeric())
     return Status::error(what + " holds " + storage.datatype.name() + " values, not numbers");
-  MQ_ASSIGN_OR_RETURN(std::string raw, read_dataset_bytes(file, storage));
+  MQ_ASSIGN_OR_RETURN(std::optional<std::string_view> in_place, dataset_bytes_in_place(file, storage));
+  std::string owned;
+  if (!in_place) {
+    MQ_ASSIGN_OR_RETURN(owned, read_dataset_bytes(file, storage));
+  }
+  std::string_view raw = in_place ? *in_place : std::string_view(owned);
   std::vector<T> values(static_cast<size_t>(storage.dataspace.element_count));
   Status status = convert_numbers(storage.datatype, raw, storage.dataspace.element_count, values.data());
   if (!status.is_ok()) return status.with_context(what);

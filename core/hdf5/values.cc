@@ -22,6 +22,13 @@ uint64_t load_bits(const char* p, uint32_t size, bool big_endian) {
   return value;
 }
 
+bool host_is_little_endian() {
+  const uint16_t probe = 1;
+  uint8_t first;
+  std::memcpy(&first, &probe, 1);
+  return first == 1;
+}
+
 uint64_t low_bits(unsigned count) { return count >= 64 ? ~uint64_t{0} : (uint64_t{1} << count) - 1; }
 
 bool is_ieee_single(const Datatype& t) {
@@ -131,7 +138,9 @@ Status convert_numbers(const Datatype& type, std::string_view raw, uint64_t coun
       return convert_integers(type.base[0], raw, count, out);
     case TypeClass::kFloat: {
       MQ_RETURN_IF_ERROR(check_float_layout(type));
-      if (is_ieee_single(type)) {
+      if (is_ieee_single(type) && std::is_same_v<T, float> && !type.big_endian && host_is_little_endian()) {
+        std::memcpy(out, raw.data(), static_cast<size_t>(count) * 4);  // already in the host's format
+      } else if (is_ieee_single(type)) {
         for (uint64_t i = 0; i < count; ++i) {
           uint32_t bits = static_cast<uint32_t>(load_bits(raw.data() + i * 4, 4, type.big_endian));
           float value;

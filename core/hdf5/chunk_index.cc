@@ -350,13 +350,13 @@ Status for_each_chunk(const FileContext& file, const DataLayout& layout, const D
   if (rank != space.dims.size())
     return damaged_file("chunks have " + std::to_string(rank) + " dimensions but the dataset has " +
                         std::to_string(space.dims.size()));
+  if (layout.address == kUndefinedAddress) return Status::ok();  // no chunk written yet
   switch (layout.index_type) {
     case ChunkIndexType::kBtreeV1:
       return visit_btree_v1_chunks(file, layout, visit);
     case ChunkIndexType::kBtreeV2:
       return visit_btree_v2_chunks(file, layout, chunk_bytes, filtered, visit);
     case ChunkIndexType::kSingleChunk: {
-      if (layout.address == kUndefinedAddress) return Status::ok();
       ChunkLocation chunk;
       chunk.offset.assign(rank, 0);
       chunk.address = layout.address;
@@ -365,7 +365,6 @@ Status for_each_chunk(const FileContext& file, const DataLayout& layout, const D
       return visit(chunk);
     }
     case ChunkIndexType::kImplicit: {
-      if (layout.address == kUndefinedAddress) return Status::ok();
       MQ_ASSIGN_OR_RETURN(ChunkGrid grid, ChunkGrid::make(layout, space, -1));
       // Chunks lie one after another; only those inside the file can exist.
       uint64_t in_file = file.bytes.size() / chunk_bytes + 1;

@@ -135,6 +135,11 @@ def write_latest(path):
         sparse = idx.create_dataset("earray_sparse", shape=(40,), maxshape=(None,), chunks=(4,),
                                     dtype="<f4", fillvalue=2.5)
         sparse[8:12] = 1.0
+        idx.create_dataset("unwritten_fixed", shape=(10,), chunks=(5,), dtype="<f4", fillvalue=3.0)
+        idx.create_dataset("unwritten_earray", shape=(10,), maxshape=(None,), chunks=(5,), dtype="<f4",
+                           fillvalue=4.0)
+        idx.create_dataset("unwritten_btree2", shape=(4, 4), maxshape=(None, None), chunks=(2, 2), dtype="<f4",
+                           fillvalue=5.0)
 
 
 if __name__ == "__main__":

@@ -128,6 +128,7 @@ Status convert_numbers(const Datatype& type, std::string_view raw, uint64_t coun
   if (type.size == 0) return damaged_file("elements of 0 bytes cannot be read");
   if (count > raw.size() / type.size)
     return Status::internal("too few bytes for " + std::to_string(count) + " elements");
+  if (count == 0) return Status::ok();
   switch (type.type_class) {
     case TypeClass::kInteger:
       return convert_integers(type, raw, count, out);

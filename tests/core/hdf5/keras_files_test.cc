@@ -1,6 +1,7 @@
 // The HDF5 reader against the real Keras files in ../shared/keras. Expected
 // values (names, shapes, first elements, sums) were read with h5py 3.7 /
 // HDF5 1.10.8 and are written out here; the tests do not need h5py.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
@@ -300,4 +301,42 @@ TEST_CASE("Keras 3 .keras archives: model.weights.h5 read in place", "[hdf5][ker
   CHECK(nested_all.groups == 10);
   CHECK(nested_all.datasets == 5);
   CHECK(nested_all.sum == Approx(13.60000026).epsilon(1e-8));
+}
+
+TEST_CASE("every HDF5 file in ../shared/keras reads completely", "[hdf5][keras]") {
+  std::string dir = keras_dir("every file in ../shared/keras");
+  if (dir.empty()) return;
+  std::vector<std::string> paths;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::string extension = entry.path().extension().string();
+    if (extension == ".h5" || extension == ".hdf5" || extension == ".keras") paths.push_back(entry.path().string());
+  }
+  std::sort(paths.begin(), paths.end());
+  CHECK(paths.size() >= 7);
+  for (const std::string& path : paths) {
+    INFO("file " << path);
+    bool archive = path.size() > 6 && path.substr(path.size() - 6) == ".keras";
+    auto opened = archive ? open_keras_weights(path) : open_h5(path);
+    size_t values = 0;
+    for (const ObjectEntry& entry : value_of(opened->file.list_objects())) {
+      INFO("object " << entry.path);
+      if (entry.kind == ObjectKind::kGroup) {
+        Group group = value_of(opened->root.open_group(entry.path));
+        for (const std::string& name : value_of(group.attribute_names())) {
+          Attribute attribute = value_of(group.attribute(name));
+          if (attribute.datatype().is_string() || attribute.element_count() == 0)
+            CHECK(value_of(attribute.read_strings()).size() == attribute.element_count());
+          else
+            CHECK(value_of(attribute.read_numbers()).size() == attribute.element_count());
+        }
+      } else {
+        REQUIRE(entry.kind == ObjectKind::kDataset);
+        Dataset dataset = value_of(opened->root.open_dataset(entry.path));
+        std::vector<float> data = value_of(dataset.read_float32());
+        CHECK(data.size() == dataset.element_count());
+        values += data.size();
+      }
+    }
+    CHECK(values > 0);
+  }
 }

@@ -1,6 +1,7 @@
 // modelquant summarize MODEL [--json] [--print_structure]
 #include <memory>
 
+#include "core/summarize/invalid_inputs.h"
 #include "core/summarize/summarize.h"
 #include "native-cli/cli_support.h"
 #include "native-cli/commands.h"
@@ -40,10 +41,7 @@ void run_summarize(const SummarizeOptions& options) {
       write_stdout(*structure);
     }
   }
-  if (!summary.invalid_inputs.empty())
-    fail_bad_input("invalid graph: " + std::to_string(summary.invalid_inputs.size()) +
-                   " inputs refer to nonexistent nodes (the first: '" + summary.invalid_inputs.front().missing_node +
-                   "' of node '" + summary.invalid_inputs.front().node + "')");
+  fail_if_error(check_inputs_exist(summary));
 }
 
 }  // namespace

@@ -28,6 +28,8 @@ void (*const kCommands[])(CLI::App&) = {
     mq::cli::add_summarize_command,
     mq::cli::add_convert_command,
     mq::cli::add_example_command,
+    mq::cli::add_run_command,
+    mq::cli::add_compare_command,
 };
 
 std::string basename_of(const std::string& path) {

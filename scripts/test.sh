@@ -1,8 +1,94 @@
 #!/usr/bin/env bash
-# The one test command: builds what is needed and runs every test suite.
+# The one test command (also what CI runs, through .ci/run):
+#   1. scripts/setup.sh                 Debian packages, libprotobuf-lite for wasm, npm packages
+#   2. native Release build + ctest     core_tests, cli_tests
+#   3. debug-asan build + ctest         the same suites under AddressSanitizer/UBSan
+#   4. wasm build + node --test tests/wasm
+#   5. node --test tests/web            browser tests (after scripts/build_web.sh copies the
+#                                       wasm build into web/dist), when tests/web exists
+# Stops at the first failure with a non-zero exit code.
+#
+# Environment:
+#   MQ_JOBS   parallel build jobs (default: the number of cores)
+#   MQ_CACHE  where setup.sh keeps the protobuf wasm build (default ~/.cache/modelquant)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+JOBS=${MQ_JOBS:-$(nproc)}
+# One cache for setup.sh and the wasm configure step (CMakeLists.txt reads it).
+export MQ_CACHE=${MQ_CACHE:-${HOME:-/root}/.cache/modelquant}
+# Debian's emcc runs its JS optimizer with node, which finds acorn only here.
+export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+
+TOTAL_START=$SECONDS
+SECTION_NAME=""
+SECTION_START=0
+TIMINGS=()
+
+end_section() {
+  if [[ -n $SECTION_NAME ]]; then
+    TIMINGS+=("$(printf '%-44s %5d s' "$SECTION_NAME" $((SECONDS - SECTION_START)))")
+  fi
+}
+section() {
+  end_section
+  SECTION_NAME=$1
+  SECTION_START=$SECONDS
+  printf '\n========== %s ==========\n' "$SECTION_NAME"
+}
+on_exit() {
+  local status=$?
+  if ((status != 0)); then
+    printf '\ntest.sh: FAILED in section "%s" (exit code %d)\n' "$SECTION_NAME" "$status" >&2
+  fi
+}
+trap on_exit EXIT
+
+section "setup"
 bash scripts/setup.sh
+
+section "native build (Release)"
 cmake --preset native >/dev/null
-cmake --build build/native -j"$(nproc)"
+cmake --build build/native -j"$JOBS"
+
+section "native tests (ctest, Release)"
 ctest --test-dir build/native --output-on-failure
+
+section "debug-asan build (ASan + UBSan)"
+cmake --preset debug-asan >/dev/null
+cmake --build build/debug-asan -j"$JOBS"
+
+section "debug-asan tests (ctest)"
+ctest --test-dir build/debug-asan --output-on-failure
+
+section "wasm build (Emscripten, -O3)"
+cmake --preset wasm >/dev/null
+cmake --build build/wasm -j"$JOBS"
+for output in modelquant-core.wasm modelquant-core.mjs modelquant-single.mjs modelquant.mjs; do
+  [[ -f build/wasm/wasm/$output ]] || { echo "missing build/wasm/wasm/$output" >&2; exit 1; }
+done
+printf 'modelquant-core.wasm: %d bytes, %d gzipped; modelquant-single.mjs: %d bytes\n' \
+  "$(stat -c %s build/wasm/wasm/modelquant-core.wasm)" \
+  "$(gzip -9c build/wasm/wasm/modelquant-core.wasm | wc -c)" \
+  "$(stat -c %s build/wasm/wasm/modelquant-single.mjs)"
+
+section "wasm tests (node --test tests/wasm)"
+node --test tests/wasm/
+
+if [[ -d tests/web ]]; then
+  section "browser tests (node --test tests/web)"
+  bash scripts/build_web.sh build/wasm
+  node --test tests/web/
+else
+  echo
+  echo "SKIPPED: browser tests: tests/web does not exist yet"
+fi
+
+end_section
+SECTION_NAME=""
+printf '\n========== summary ==========\n'
+printf '%s\n' "${TIMINGS[@]}"
+printf '%-44s %5d s\n' "total" $((SECONDS - TOTAL_START))
+echo "test.sh: every section passed"

@@ -109,6 +109,30 @@ class Execution {
   std::vector<int> order_;
 };
 
+// A value fed for a Placeholder must have its dtype and fit its shape attribute.
+Status check_placeholder_feed(const tensorflow::NodeDef& node, const Tensor& value) {
+  if (node.op() != "Placeholder" && node.op() != "PlaceholderV2" && node.op() != "PlaceholderWithDefault")
+    return Status::ok();
+  auto dtype = node.attr().find("dtype");
+  if (dtype != node.attr().end() && dtype->second.value_case() == tensorflow::AttrValue::kType &&
+      dtype->second.type() != value.dtype())
+    return Status::error("input '" + node.name() + "' is " + dtype_name(dtype->second.type()) +
+                         " but the value given is " + dtype_name(value.dtype()));
+  auto shape = node.attr().find("shape");
+  if (shape == node.attr().end() || shape->second.value_case() != tensorflow::AttrValue::kShape ||
+      shape->second.shape().unknown_rank())
+    return Status::ok();
+  const tensorflow::TensorShapeProto& expected = shape->second.shape();
+  bool fits = expected.dim_size() == value.rank();
+  for (int i = 0; fits && i < expected.dim_size(); ++i)
+    fits = expected.dim(i).size() < 0 || expected.dim(i).size() == value.dim(i);
+  if (fits) return Status::ok();
+  Shape wanted;
+  for (const auto& dim : expected.dim()) wanted.push_back(dim.size());
+  return Status::error("input '" + node.name() + "' has shape " + shape_string(wanted) +
+                       " (-1: any size) but the value given has shape " + shape_string(value.shape()));
+}
+
 Status Execution::resolve_inputs(int node) {
   const tensorflow::NodeDef& def = graph_.node(node);
   NodeState& state = nodes_[node];
@@ -138,6 +162,7 @@ Status Execution::plan(const std::vector<Feed>& feeds, const std::vector<std::st
     if (state.values[name.port].is_valid())
       return Status::error("tensor '" + feed.tensor + "' is fed more than once");
     if (!feed.value.is_valid()) return Status::error("the value fed for '" + feed.tensor + "' is empty");
+    if (name.port == 0) MQ_RETURN_IF_ERROR(check_placeholder_feed(graph_.node(node), feed.value));
     state.values[name.port] = feed.value;
   }
 

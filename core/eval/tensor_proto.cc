@@ -232,6 +232,10 @@ StatusOr<Tensor> decode_without_adopting(const TensorProto& proto, const DecodeP
     }
     if (content.size() != plan.expected_content_bytes) return content_size_error(plan, content.size());
     std::memcpy(tensor.raw(), content.data(), content.size());
+    if (plan.dtype == tensorflow::DT_BOOL) {
+      // Any non-zero byte is true; keep bools canonical (0 or 1).
+      for (int64_t i = 0; i < plan.count; ++i) tensor.raw()[i] = tensor.raw()[i] != 0;
+    }
     return tensor;
   }
   MQ_RETURN_IF_ERROR(decode_typed_field(proto, tensor));
@@ -247,7 +251,8 @@ StatusOr<Tensor> tensor_from_proto(const TensorProto& proto) {
 
 StatusOr<Tensor> tensor_from_proto(TensorProto&& proto) {
   MQ_ASSIGN_OR_RETURN(DecodePlan plan, plan_decode(proto));
-  if (plan.count > 0 && plan.dtype != tensorflow::DT_STRING && !proto.tensor_content().empty()) {
+  if (plan.count > 0 && plan.dtype != tensorflow::DT_STRING && plan.dtype != tensorflow::DT_BOOL &&
+      !proto.tensor_content().empty()) {
     if (proto.tensor_content().size() != plan.expected_content_bytes)
       return content_size_error(plan, proto.tensor_content().size());
     std::string bytes;

@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <google/protobuf/io/zero_copy_stream_impl.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -58,39 +60,89 @@ StatusOr<std::string> read_file(const std::string& path, unsigned long long max_
   return data;
 }
 
-Status write_file_atomic(const std::string& path, const std::string& data) {
+namespace {
+
+// Creates a temporary file next to `path`, lets `fill` write into its
+// descriptor, then fsyncs and renames it over `path`. Nothing is left behind
+// on failure.
+Status write_through_temporary(const std::string& path, const std::function<Status(int fd)>& fill) {
   std::string tmp = path + ".tmp-XXXXXX";
   std::vector<char> tmpl(tmp.begin(), tmp.end());
   tmpl.push_back('\0');
   int fd = ::mkstemp(tmpl.data());
   if (fd < 0) return Status::error(describe_errno("cannot create a temporary file next to", path));
   std::string tmp_path(tmpl.data());
-  auto fail = [&](const std::string& what) {
-    Status s = Status::error(describe_errno(what, path));
-    ::close(fd);
-    ::unlink(tmp_path.c_str());
+  Status filled = fill(fd);
+  if (filled.is_ok()) {
+    ::fchmod(fd, 0644);
+    if (::fsync(fd) != 0) filled = Status::error(describe_errno("cannot flush", path));
+  }
+  if (::close(fd) != 0 && filled.is_ok()) filled = Status::error(describe_errno("cannot close", path));
+  if (filled.is_ok() && ::rename(tmp_path.c_str(), path.c_str()) != 0)
+    filled = Status::error(describe_errno("cannot write", path));
+  if (!filled.is_ok()) ::unlink(tmp_path.c_str());
+  return filled;
+}
+
+}  // namespace
+
+Status write_file_atomic(const std::string& path, const std::string& data) {
+  return write_through_temporary(path, [&](int fd) {
+    size_t done = 0;
+    while (done < data.size()) {
+      ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return Status::error(describe_errno("cannot write", path));
+      done += static_cast<size_t>(n);
+    }
+    return Status::ok();
+  });
+}
+
+Status write_file_atomic_stream(const std::string& path,
+                                const std::function<Status(google::protobuf::io::ZeroCopyOutputStream&)>& produce) {
+  return write_through_temporary(path, [&](int fd) {
+    google::protobuf::io::FileOutputStream stream(fd, 1 << 20);
+    Status s = produce(stream);
+    if (!stream.Flush() && s.is_ok()) {
+      errno = stream.GetErrno();
+      s = Status::error(describe_errno("cannot write", path));
+    }
     return s;
-  };
+  });
+}
+
+StatusOr<std::string> read_file_head(const std::string& path, size_t max_bytes) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::error(describe_errno("cannot open", path));
+  std::string head(max_bytes, '\0');
   size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+  while (done < max_bytes) {
+    ssize_t n = ::read(fd, head.data() + done, max_bytes - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail("cannot write");
+    if (n <= 0) break;
     done += static_cast<size_t>(n);
   }
-  ::fchmod(fd, 0644);
-  if (::fsync(fd) != 0) return fail("cannot flush");
-  if (::close(fd) != 0) {
-    Status s = Status::error(describe_errno("cannot close", path));
-    ::unlink(tmp_path.c_str());
-    return s;
+  ::close(fd);
+  head.resize(done);
+  return head;
+}
+
+Status read_file_stream(const std::string& path,
+                        const std::function<Status(google::protobuf::io::ZeroCopyInputStream&)>& consume) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::error(describe_errno("cannot open", path));
+  Status s;
+  {
+    google::protobuf::io::FileInputStream stream(fd, 1 << 20);
+    s = consume(stream);
+    if (stream.GetErrno() != 0 && s.is_ok()) {
+      errno = stream.GetErrno();
+      s = Status::error(describe_errno("cannot read", path));
+    }
   }
-  if (::rename(tmp_path.c_str(), path.c_str()) != 0) {
-    Status s = Status::error(describe_errno("cannot write", path));
-    ::unlink(tmp_path.c_str());
-    return s;
-  }
-  return Status::ok();
+  ::close(fd);
+  return s;
 }
 
 bool same_file(const std::string& a, const std::string& b) {

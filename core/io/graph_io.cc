@@ -216,13 +216,45 @@ Status load_graph_file(const std::string& path, tensorflow::GraphDef* graph, Gra
   if (size > kMaxGraphBytes)
     return Status::error(path + ": the file is " + std::to_string(size) +
                          " bytes; protobuf cannot read a GraphDef of 2 GiB or more");
+  // Large binary graphs are parsed straight from the file, so their bytes and
+  // the parsed graph are never in memory together. Text, small files and
+  // anything that fails are read whole and go through parse_graph, which
+  // knows how to describe what is wrong.
+  constexpr unsigned long long kStreamFrom = 1 << 20;
+  if (size >= kStreamFrom) {
+    MQ_ASSIGN_OR_RETURN(std::string head, read_file_head(path, 4096));
+    if (describe_foreign_format(head).empty() && !looks_like_text(head)) {
+      graph->Clear();
+      bool parsed = false;
+      MQ_RETURN_IF_ERROR(read_file_stream(path, [&](google::protobuf::io::ZeroCopyInputStream& stream) {
+        parsed = graph->ParseFromZeroCopyStream(&stream);
+        return Status::ok();
+      }));
+      if (parsed && (graph->node_size() > 0 || graph->has_library() || graph->has_versions())) {
+        if (format) *format = GraphFormat::kBinary;
+        return Status::ok();
+      }
+      graph->Clear();
+    }
+  }
   MQ_ASSIGN_OR_RETURN(std::string bytes, read_file(path, kMaxGraphBytes));
   return parse_graph(bytes, path, graph, format);
 }
 
 Status save_graph_file(const tensorflow::GraphDef& graph, const std::string& path, GraphFormat format) {
-  MQ_ASSIGN_OR_RETURN(std::string bytes, serialize_graph(graph, format));
-  return write_file_atomic(path, bytes);
+  if (format == GraphFormat::kText) return write_file_atomic(path, print_text_graph(graph));
+  size_t size = graph.ByteSizeLong();
+  if (size > kMaxGraphBytes)
+    return Status::error(path + ": the result would be " + std::to_string(size) +
+                         " bytes; a GraphDef must stay under 2 GiB");
+  return write_file_atomic_stream(path, [&](google::protobuf::io::ZeroCopyOutputStream& stream) {
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    graph.SerializeWithCachedSizes(&coded);
+    coded.Trim();
+    if (coded.HadError()) return Status::error(path + ": writing the graph failed");
+    return Status::ok();
+  });
 }
 
 GraphFormat format_for_path(const std::string& path) {

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "tests/test_support.h"
 
@@ -18,6 +19,21 @@ struct CliResult {
   std::string out;
   std::string err;
 };
+
+// A fresh temporary folder, removed with everything in it when the test
+// program exits.
+inline std::string scratch_dir() {
+  struct Cleaner {
+    std::vector<std::string> dirs;
+    ~Cleaner() {
+      std::error_code ignored;
+      for (const std::string& dir : dirs) std::filesystem::remove_all(dir, ignored);
+    }
+  };
+  static Cleaner cleaner;
+  cleaner.dirs.push_back(temp_dir());
+  return cleaner.dirs.back();
+}
 
 // Single-quotes an argument for /bin/sh.
 inline std::string shell_quote(const std::string& text) {

@@ -30,7 +30,7 @@ TEST_CASE("convert pb → pbtxt → pb gives back the same graph", "[cli]") {
   if (!mq::test::shared_dir().empty()) models.push_back(mq::test::shared_dir() + "/models/mnist_onnx_tf.pb");
   for (const std::string& model : models) {
     INFO(model);
-    std::string dir = mq::test::temp_dir();
+    std::string dir = mq::test::scratch_dir();
     auto to_text = run_modelquant("convert " + shell_quote(model) + " " + shell_quote(dir + "/m.pbtxt"));
     INFO(to_text.err);
     REQUIRE(to_text.exit_code == 0);
@@ -44,7 +44,7 @@ TEST_CASE("convert pb → pbtxt → pb gives back the same graph", "[cli]") {
 }
 
 TEST_CASE("convert --to overrides the output extension", "[cli]") {
-  std::string dir = mq::test::temp_dir();
+  std::string dir = mq::test::scratch_dir();
   auto result = run_modelquant("convert --to text " + shell_quote(mq::test::example_model_path()) + " " +
                                shell_quote(dir + "/looks_binary.pb"));
   REQUIRE(result.exit_code == 0);
@@ -60,7 +60,7 @@ TEST_CASE("convert --to overrides the output extension", "[cli]") {
 }
 
 TEST_CASE("convert refuses to write over its input unless told to", "[cli]") {
-  std::string dir = mq::test::temp_dir();
+  std::string dir = mq::test::scratch_dir();
   std::string original = mq::test::read_bytes(mq::test::example_model_path());
   std::string path = dir + "/model.pb";
   REQUIRE(mq::write_file_atomic(path, original).is_ok());
@@ -79,7 +79,7 @@ TEST_CASE("convert refuses to write over its input unless told to", "[cli]") {
 }
 
 TEST_CASE("convert reports unreadable input and unwritable output with exit code 2", "[cli]") {
-  std::string dir = mq::test::temp_dir();
+  std::string dir = mq::test::scratch_dir();
   auto missing = run_modelquant("convert " + shell_quote(dir + "/none.pb") + " " + shell_quote(dir + "/out.pb"));
   CHECK(missing.exit_code == 2);
   check_one_line_error(missing);

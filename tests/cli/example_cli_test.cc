@@ -8,7 +8,7 @@ using mq::test::run_modelquant;
 using mq::test::shell_quote;
 
 TEST_CASE("example writes the committed example model", "[cli]") {
-  std::string path = mq::test::temp_dir() + "/model.pb";
+  std::string path = mq::test::scratch_dir() + "/model.pb";
   auto result = run_modelquant("example -o " + shell_quote(path));
   REQUIRE(result.exit_code == 0);
   CHECK(result.err.empty());
@@ -19,7 +19,7 @@ TEST_CASE("example writes the committed example model", "[cli]") {
 }
 
 TEST_CASE("example --scale makes a proportionally larger model", "[cli]") {
-  std::string path = mq::test::temp_dir() + "/model.pb";
+  std::string path = mq::test::scratch_dir() + "/model.pb";
   REQUIRE(run_modelquant("example --scale 3 -o " + shell_quote(path)).exit_code == 0);
   double ratio = static_cast<double>(mq::test::read_bytes(path).size()) /
                  static_cast<double>(mq::test::read_bytes(mq::test::example_model_path()).size());
@@ -28,7 +28,7 @@ TEST_CASE("example --scale makes a proportionally larger model", "[cli]") {
 }
 
 TEST_CASE("example rejects bad options with exit code 2", "[cli]") {
-  std::string dir = mq::test::temp_dir();
+  std::string dir = mq::test::scratch_dir();
   for (const std::string& arguments : {"example --scale 0 -o " + shell_quote(dir + "/a.pb"),
                                        "example --scale lots -o " + shell_quote(dir + "/a.pb"),
                                        std::string("example")}) {

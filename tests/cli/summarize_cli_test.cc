@@ -16,7 +16,7 @@ using mq::test::shell_quote;
 namespace {
 
 std::string write_temp(const std::string& name, const std::string& bytes) {
-  std::string path = mq::test::temp_dir() + "/" + name;
+  std::string path = mq::test::scratch_dir() + "/" + name;
   REQUIRE(mq::write_file_atomic(path, bytes).is_ok());
   return path;
 }
@@ -113,7 +113,7 @@ TEST_CASE("summarize of a graph with dangling inputs prints the report, then fai
   a->set_name("a");
   a->set_op("Relu");
   a->add_input("ghost");
-  std::string path = mq::test::temp_dir() + "/dangling.pb";
+  std::string path = mq::test::scratch_dir() + "/dangling.pb";
   REQUIRE(mq::save_graph_file(graph, path, mq::GraphFormat::kBinary).is_ok());
   auto result = run_modelquant("summarize " + shell_quote(path));
   CHECK(result.exit_code == 2);

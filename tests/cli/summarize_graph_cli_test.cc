@@ -47,7 +47,7 @@ std::string write_worked_example() {
   add(&graph, "mm", "MatMul", {"input", "w"});
   add(&graph, "ba", "BiasAdd", {"mm", "b"});
   add(&graph, "out", "Softmax", {"ba"});
-  std::string path = mq::test::temp_dir() + "/g.pb";
+  std::string path = mq::test::scratch_dir() + "/g.pb";
   REQUIRE(mq::save_graph_file(graph, path, mq::GraphFormat::kBinary).is_ok());
   return path;
 }
@@ -125,7 +125,7 @@ TEST_CASE("summarize_graph follows TensorFlow's flag syntax", "[cli]") {
 }
 
 TEST_CASE("summarize_graph on broken input exits 2 with one line", "[cli]") {
-  std::string dir = mq::test::temp_dir();
+  std::string dir = mq::test::scratch_dir();
   REQUIRE(mq::write_file_atomic(dir + "/empty.pb", "").is_ok());
   auto empty = run_program(summarize_graph_path(), "--in_graph=" + shell_quote(dir + "/empty.pb"));
   CHECK(empty.exit_code == 2);

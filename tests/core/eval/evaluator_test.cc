@@ -70,6 +70,19 @@ TEST_CASE("the evaluator reports missing feeds, kernels and nodes clearly", "[ev
   CHECK_THAT(error_of({}, "nowhere"), Catch::Contains("there is no node 'nowhere'"));
   CHECK_THAT(error_of({{"ghost", floats({1}, {1})}}, "x"), Catch::Contains("no node 'ghost'"));
 
+  // Fed values must match the Placeholder's dtype and shape (-1 matches any size).
+  tensorflow::GraphDef shaped;
+  tensorflow::AttrValue shape;
+  shape.mutable_shape()->add_dim()->set_size(-1);
+  shape.mutable_shape()->add_dim()->set_size(2);
+  add_node(shaped, "p", "Placeholder", {}, test::type_attr("dtype", tensorflow::DT_FLOAT) + test::attr("shape", shape));
+  CHECK(evaluate_graph(shaped, {{"p", floats({3, 2}, {1, 2, 3, 4, 5, 6})}}, {"p"}, budget).is_ok());
+  StatusOr<std::vector<Tensor>> wrong_shape = evaluate_graph(shaped, {{"p", floats({2}, {1, 2})}}, {"p"}, budget);
+  CHECK(wrong_shape.status().message() ==
+        "input 'p' has shape [-1,2] (-1: any size) but the value given has shape [2]");
+  StatusOr<std::vector<Tensor>> wrong_type = evaluate_graph(shaped, {{"p", test::ints({1, 2}, {1, 2})}}, {"p"}, budget);
+  CHECK(wrong_type.status().message() == "input 'p' is float but the value given is int32");
+
   tensorflow::GraphDef cycle;
   add_node(cycle, "a", "Identity", {"b"});
   add_node(cycle, "b", "Identity", {"a"});

@@ -89,3 +89,35 @@ TEST_CASE("write_file_atomic replaces the file and leaves no temporary behind") 
   CHECK_FALSE(s.is_ok());
   CHECK(s.message().find("missing-dir") != std::string::npos);
 }
+
+TEST_CASE("large graphs are streamed from and to files with the same result as in memory") {
+  std::string big;
+  for (const std::string& path : shared_models())
+    if (mq::file_size(path).value() >= (1u << 20) && (big.empty() || mq::file_size(path).value() > mq::file_size(big).value()))
+      big = path;
+  if (big.empty()) {
+    mq::test::announce_skip("streamed load", "no shared model of 1 MB or more");
+    return;
+  }
+  INFO(big);
+  tensorflow::GraphDef streamed, in_memory;
+  REQUIRE(mq::load_graph_file(big, &streamed).is_ok());
+  REQUIRE(mq::parse_graph(mq::test::read_bytes(big), big, &in_memory).is_ok());
+  auto a = mq::serialize_graph(streamed, mq::GraphFormat::kBinary);
+  auto b = mq::serialize_graph(in_memory, mq::GraphFormat::kBinary);
+  REQUIRE(a.is_ok());
+  REQUIRE(b.is_ok());
+  CHECK(*a == *b);
+
+  std::string dir = mq::test::temp_dir();
+  REQUIRE(mq::save_graph_file(streamed, dir + "/copy.pb", mq::GraphFormat::kBinary).is_ok());
+  CHECK(mq::test::read_bytes(dir + "/copy.pb") == *a);
+
+  // A truncated large file falls back to the in-memory path and says why.
+  std::string bytes = mq::test::read_bytes(big);
+  REQUIRE(mq::write_file_atomic(dir + "/cut.pb", bytes.substr(0, bytes.size() - 1000)).is_ok());
+  tensorflow::GraphDef cut;
+  mq::Status s = mq::load_graph_file(dir + "/cut.pb", &cut);
+  REQUIRE_FALSE(s.is_ok());
+  CHECK(s.message().find("cut.pb: the file looks truncated") != std::string::npos);
+}

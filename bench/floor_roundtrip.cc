@@ -1,0 +1,30 @@
+// The floor for whole-process figures: read a GraphDef file, parse it with
+// protobuf-lite, serialize it and write it — nothing else.
+//   floor_roundtrip IN.pb OUT.pb
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <string>
+
+#include "core/proto/graph.pb.h"
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::cerr << "usage: floor_roundtrip IN.pb OUT.pb\n";
+    return 2;
+  }
+  std::string bytes;
+  {
+    std::ifstream in(argv[1], std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  tensorflow::GraphDef graph;
+  if (!graph.ParseFromString(bytes)) {
+    std::cerr << "floor_roundtrip: cannot parse " << argv[1] << "\n";
+    return 2;
+  }
+  std::string().swap(bytes);
+  std::string out = graph.SerializeAsString();
+  std::ofstream(argv[2], std::ios::binary).write(out.data(), static_cast<std::streamsize>(out.size()));
+  return 0;
+}

@@ -1,0 +1,29 @@
+// The commands the wasm module exports, one function per file (wasm/<name>.cc),
+// each listed once in wasm/bindings.cc. A command reads its input bytes and
+// options, calls the core, and returns a JS value or the core's Status
+// unchanged, so JS sees the same message as the native CLI.
+#pragma once
+
+#include "wasm/binding_support.h"
+
+namespace mq::wasm {
+
+// summarize(bytes, {name, structure}) → the object `modelquant summarize
+// --json [--print_structure]` prints. A graph whose inputs name missing nodes
+// fails (as the CLI does) with the summary as the error's value.
+Result summarize(const val& bytes, const val& options);
+
+// convert(bytes, {format: "text" | "binary", name}) → Uint8Array of the graph
+// in the other (or the same) format.
+Result convert(const val& bytes, const val& options);
+
+// run(bytes, {inputs: [{name, dtype, shape, bytes}], outputs: [names],
+// shapes: {name: [sizes]}, seed, name}) → {outputs: [{name, dtype, shape,
+// bytes}], inputs: [... with generated], milliseconds, peakBytes}.
+Result run(const val& bytes, const val& options);
+
+// compare(bytesA, {other: bytesB, otherName, inputs, outputs, shapes, seed,
+// rtol, atol, name}) → the object `modelquant compare --json` prints.
+Result compare(const val& bytes, const val& options);
+
+}  // namespace mq::wasm

@@ -4,7 +4,8 @@
 #   2. native Release build + ctest     core_tests, cli_tests
 #   3. debug-asan build + ctest         the same suites under AddressSanitizer/UBSan
 #   4. wasm build + node --test tests/wasm
-#   5. node --test tests/web            browser tests, when tests/web exists
+#   5. node --test tests/web            browser tests (after scripts/build_web.sh copies the
+#                                       wasm build into web/dist), when tests/web exists
 # Stops at the first failure with a non-zero exit code.
 #
 # Environment:
@@ -78,6 +79,7 @@ node --test tests/wasm/
 
 if [[ -d tests/web ]]; then
   section "browser tests (node --test tests/web)"
+  bash scripts/build_web.sh build/wasm
   node --test tests/web/
 else
   echo

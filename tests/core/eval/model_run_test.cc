@@ -114,11 +114,11 @@ TEST_CASE("run_model feeds given inputs, generates the rest it needs, and picks 
   mq::RunOptions wrong_dtype;
   wrong_dtype.inputs.push_back({"x", ints({1, 3}, {1, 2, 3})});
   CHECK_THAT(mq::run_model(graph, wrong_dtype).status().message(),
-             Catch::Contains("input 'x' holds int32 values but the Placeholder 'x' takes float"));
+             Catch::Contains("input 'x' is float but the value given is int32"));
   mq::RunOptions wrong_shape;
   wrong_shape.inputs.push_back({"x", floats({1, 2}, {1, 2})});
   CHECK_THAT(mq::run_model(graph, wrong_shape).status().message(),
-             Catch::Contains("input 'x' has shape [1,2] but the Placeholder 'x' takes [?,3]"));
+             Catch::Contains("input 'x' has shape [-1,3] (-1: any size) but the value given has shape [1,2]"));
   mq::RunOptions stray_shape;
   stray_shape.shapes["two"] = {1};
   CHECK_THAT(mq::run_model(graph, stray_shape).status().message(),

@@ -37,33 +37,6 @@ class RandomBits {
   uint64_t state_;
 };
 
-std::string describe_shape_attr(const tensorflow::TensorShapeProto& shape) {
-  if (shape.unknown_rank()) return "<unknown rank>";
-  std::string out = "[";
-  for (int i = 0; i < shape.dim_size(); ++i)
-    out += (i ? "," : "") + (shape.dim(i).size() < 0 ? std::string("?") : std::to_string(shape.dim(i).size()));
-  return out + "]";
-}
-
-// A given value must have the Placeholder's dtype and fit its known sizes.
-Status check_given_input(const tensorflow::NodeDef& placeholder, const std::string& name, const Tensor& value) {
-  auto dtype = placeholder.attr().find("dtype");
-  if (dtype != placeholder.attr().end() && dtype->second.type() != value.dtype())
-    return Status::error("input '" + name + "' holds " + dtype_name(value.dtype()) + " values but the Placeholder '" +
-                         placeholder.name() + "' takes " + dtype_name(dtype->second.type()));
-  auto shape = placeholder.attr().find("shape");
-  if (shape == placeholder.attr().end() || !shape->second.has_shape() || shape->second.shape().unknown_rank())
-    return Status::ok();
-  const tensorflow::TensorShapeProto& expected = shape->second.shape();
-  bool fits = expected.dim_size() == value.rank();
-  for (int i = 0; fits && i < expected.dim_size(); ++i)
-    fits = expected.dim(i).size() < 0 || expected.dim(i).size() == value.dim(i);
-  if (!fits)
-    return Status::error("input '" + name + "' has shape " + shape_string(value.shape()) + " but the Placeholder '" +
-                         placeholder.name() + "' takes " + describe_shape_attr(expected));
-  return Status::ok();
-}
-
 }  // namespace
 
 std::vector<std::string> default_outputs(const tensorflow::GraphDef& graph) {
@@ -174,7 +147,6 @@ StatusOr<RunResult> run_model(const tensorflow::GraphDef& graph, const RunOption
   for (const Feed& feed : options.inputs) {
     const tensorflow::NodeDef* node = index.find(node_name_of(feed.tensor));
     if (node == nullptr) return Status::error("input '" + feed.tensor + "': the graph has no node of that name");
-    if (node->op() == "Placeholder") MQ_RETURN_IF_ERROR(check_given_input(*node, feed.tensor, feed.value));
     fed.push_back(feed.tensor);
     result.inputs.push_back({feed.tensor, feed.value, false});
   }

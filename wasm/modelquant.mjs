@@ -58,6 +58,15 @@ export function wrapCore(core) {
     summarize: async (bytes, options = {}) => call('summarize', bytes, options),
     // convert(bytes, 'text' | 'binary', {name}) → Uint8Array
     convert: async (bytes, format, options = {}) => call('convert', bytes, { ...options, format }),
+    // transform(bytes, {transforms: 'strip_unused_nodes quantize_weights'} or {recipe, shape},
+    //           {inputs, outputs, format: 'binary' | 'text', name}) → {bytes: Uint8Array, report}
+    // The bytes and report are what `modelquant transform … --json` writes and prints. A transform
+    // string that does not parse rejects with error.value = {offset, line, column, excerpt}.
+    transform: async (bytes, options = {}) => call('transform', bytes, options),
+    // Every transform with its parameters: {transforms: [{name, help, parameters}], common_parameters}
+    transforms: async () => core.transforms(),
+    // The ready-made transform lists: {recipes: [{name, help, transforms}]}
+    recipes: async () => core.recipes(),
     // run(bytes, {inputs: {name: {data: TypedArray, shape, dtype?}}, outputs: [names],
     //   shapes: {name: [sizes]}, seed, name}) → {outputs: {name: {dtype, shape, data}},
     //   inputs: {name: {dtype, shape, data, generated}}, milliseconds, peakBytes}

@@ -27,6 +27,7 @@ const FrontDoor kFrontDoors[] = {
 void (*const kCommands[])(CLI::App&) = {
     mq::cli::add_summarize_command,
     mq::cli::add_convert_command,
+    mq::cli::add_keras2pb_command,
     mq::cli::add_example_command,
 };
 

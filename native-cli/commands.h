@@ -15,6 +15,8 @@ namespace mq::cli {
 void add_summarize_command(CLI::App& app);
 void add_convert_command(CLI::App& app);
 void add_example_command(CLI::App& app);
+void add_run_command(CLI::App& app);
+void add_compare_command(CLI::App& app);
 void add_keras2pb_command(CLI::App& app);
 
 // Front doors: TensorFlow's own tools with their own flag syntax

@@ -10,4 +10,6 @@ EMSCRIPTEN_BINDINGS(modelquant) {
   emscripten::function("version", +[]() { return std::string(MQ_VERSION); });
   emscripten::function("summarize", &exported<&summarize>);
   emscripten::function("convert", &exported<&convert>);
+  emscripten::function("run", &exported<&run>);
+  emscripten::function("compare", &exported<&compare>);
 }

@@ -17,4 +17,13 @@ Result summarize(const val& bytes, const val& options);
 // in the other (or the same) format.
 Result convert(const val& bytes, const val& options);
 
+// run(bytes, {inputs: [{name, dtype, shape, bytes}], outputs: [names],
+// shapes: {name: [sizes]}, seed, name}) → {outputs: [{name, dtype, shape,
+// bytes}], inputs: [... with generated], milliseconds, peakBytes}.
+Result run(const val& bytes, const val& options);
+
+// compare(bytesA, {other: bytesB, otherName, inputs, outputs, shapes, seed,
+// rtol, atol, name}) → the object `modelquant compare --json` prints.
+Result compare(const val& bytes, const val& options);
+
 }  // namespace mq::wasm

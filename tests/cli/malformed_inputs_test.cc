@@ -15,6 +15,7 @@
 //     refuses it naming the node and op;
 //   - bit flips: whatever parses is accepted, the rest refused as above;
 //     never a crash (the debug-asan build runs this suite under ASan/UBSan).
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -184,9 +185,9 @@ TEST_CASE("malformed inputs: a file of 2 GiB and more (sparse)", "[cli][malforme
   REQUIRE(std::system(("truncate -s 2G+1 " + shell_quote(model)).c_str()) == 0);
   REQUIRE(std::filesystem::file_size(model) == (2ULL << 30) + 1);
   Commands r = run_all(model, scratch);
-  for (const auto& [command, result] : {std::pair{"summarize", &r.summarize}, {"convert", &r.convert},
-                                        {"transform", &r.transform}, {"run", &r.run}})
-    check_refused(*result, command, model, {"2147483649 bytes", "2 GiB"});
+  const std::vector<std::pair<std::string, const CliResult*>> results = {
+      {"summarize", &r.summarize}, {"convert", &r.convert}, {"transform", &r.transform}, {"run", &r.run}};
+  for (const auto& [command, result] : results) check_refused(*result, command, model, {"2147483649 bytes", "2 GiB"});
   CHECK(folder_entries(scratch + "/out").empty());
   std::filesystem::remove(model);
 }

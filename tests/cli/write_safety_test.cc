@@ -4,6 +4,7 @@
 // is never replaced unless its path is named as the output and the
 // overwrite flag is given; an output folder that cannot be written is exit
 // code 2 with a message naming it.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 

@@ -6,11 +6,14 @@
 #   4. wasm build + node --test tests/wasm
 #   5. node --test tests/web            browser tests (after scripts/build_web.sh copies the
 #                                       wasm build into web/dist), when tests/web exists
+#   6. scripts/fuzz.sh 30               every fuzz target for 30 s (two at a time) after
+#                                       replaying the inputs it ever crashed on
 # Stops at the first failure with a non-zero exit code.
 #
 # Environment:
 #   MQ_JOBS   parallel build jobs (default: the number of cores)
 #   MQ_CACHE  where setup.sh keeps the protobuf wasm build (default ~/.cache/modelquant)
+#   MQ_FUZZ_SECONDS  seconds per fuzz target (default 30; 0 skips fuzzing, saying so)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -84,6 +87,15 @@ if [[ -d tests/web ]]; then
 else
   echo
   echo "SKIPPED: browser tests: tests/web does not exist yet"
+fi
+
+FUZZ_SECONDS=${MQ_FUZZ_SECONDS:-30}
+if ((FUZZ_SECONDS > 0)); then
+  section "fuzz (${FUZZ_SECONDS} s per target)"
+  bash scripts/fuzz.sh "$FUZZ_SECONDS"
+else
+  echo
+  echo "SKIPPED: fuzzing: MQ_FUZZ_SECONDS=0"
 fi
 
 end_section

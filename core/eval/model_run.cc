@@ -1,6 +1,8 @@
 #include "core/eval/model_run.h"
 
+#include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <type_traits>
 #include <set>
 #include <unordered_map>
@@ -92,7 +94,8 @@ std::string output_file_name(const std::string& output) {
   return name + ".npy";
 }
 
-StatusOr<Tensor> generate_input(const tensorflow::NodeDef& placeholder, const Shape* shape_override, uint64_t seed) {
+StatusOr<Tensor> generate_input(const tensorflow::NodeDef& placeholder, const Shape* shape_override, uint64_t seed,
+                                MemoryBudget* budget) {
   const std::string& name = placeholder.name();
   auto dtype_attr = placeholder.attr().find("dtype");
   if (dtype_attr == placeholder.attr().end())
@@ -116,6 +119,9 @@ StatusOr<Tensor> generate_input(const tensorflow::NodeDef& placeholder, const Sh
   if (dtype == tensorflow::DT_STRING || dtype_size(dtype) == 0)
     return Status::error("input '" + name + "' is " + dtype_name(dtype) +
                          ": only numeric inputs can be generated; give a value");
+  if (budget != nullptr)
+    MQ_RETURN_IF_ERROR(budget->reserve(static_cast<unsigned long long>(elements) * dtype_size(dtype),
+                                       "input '" + name + "' (generated) of shape " + shape_string(shape)));
   Tensor tensor(dtype, shape);
   RandomBits bits(seed ^ fnv1a(name));
   bool supported = dispatch_numeric(dtype, [&](auto zero) {
@@ -134,6 +140,29 @@ StatusOr<Tensor> generate_input(const tensorflow::NodeDef& placeholder, const Sh
   if (!supported)
     return Status::error("input '" + name + "' is " + dtype_name(dtype) + ": no values can be generated; give a value");
   return tensor;
+}
+
+StatusOr<unsigned long long> parse_memory_size(const std::string& text) {
+  auto fail = [&] {
+    return Status::error("memory size '" + text + "' should be a number of bytes or a size like 512M or 4G");
+  };
+  if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0]))) return fail();
+  char* end = nullptr;
+  double number = std::strtod(text.c_str(), &end);
+  if (!(number > 0)) return fail();
+  std::string unit(end);
+  if (unit == "iB" || unit == "B") unit.clear();
+  if (unit.size() >= 2 && (unit.substr(1) == "B" || unit.substr(1) == "iB" || unit.substr(1) == "b")) unit.resize(1);
+  double scale = 1;
+  if (unit.empty()) scale = 1;
+  else if (unit == "k" || unit == "K") scale = 1024.0;
+  else if (unit == "m" || unit == "M") scale = 1024.0 * 1024;
+  else if (unit == "g" || unit == "G") scale = 1024.0 * 1024 * 1024;
+  else if (unit == "t" || unit == "T") scale = 1024.0 * 1024 * 1024 * 1024;
+  else return fail();
+  double bytes = number * scale;
+  if (bytes < 1 || bytes > 1.8e19) return fail();
+  return static_cast<unsigned long long>(bytes);
 }
 
 StatusOr<RunResult> run_model(const tensorflow::GraphDef& graph, const RunOptions& options) {
@@ -155,10 +184,11 @@ StatusOr<RunResult> run_model(const tensorflow::GraphDef& graph, const RunOption
     if (node == nullptr || node->op() != "Placeholder")
       return Status::error("a shape was given for '" + name + "', which is not a Placeholder of the graph");
   }
+  MemoryBudget generated_budget(options.memory_limit_bytes);
   for (const tensorflow::NodeDef* placeholder : needed_placeholders(graph, result.output_names, fed)) {
     auto shape = options.shapes.find(placeholder->name());
     MQ_ASSIGN_OR_RETURN(Tensor value, generate_input(*placeholder, shape == options.shapes.end() ? nullptr : &shape->second,
-                                                     options.seed));
+                                                     options.seed, &generated_budget));
     result.inputs.push_back({placeholder->name(), std::move(value), true});
   }
 

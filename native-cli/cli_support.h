@@ -15,15 +15,20 @@ enum ExitCode { kExitSuccess = 0, kExitInternalError = 1, kExitBadInput = 2 };
 
 // Thrown by command code to stop with a message; main() prints it as
 // "<program>: error: <message>" and exits with `exit_code`.
+// `details` (optional) are printed as they are after that line, e.g. the
+// transform string with a caret under the character that broke it.
 class CommandFailure : public std::exception {
  public:
-  CommandFailure(std::string message, int exit_code) : message_(std::move(message)), exit_code_(exit_code) {}
+  CommandFailure(std::string message, int exit_code, std::string details = "")
+      : message_(std::move(message)), exit_code_(exit_code), details_(std::move(details)) {}
   const char* what() const noexcept override { return message_.c_str(); }
   int exit_code() const { return exit_code_; }
+  const std::string& details() const { return details_; }
 
  private:
   std::string message_;
   int exit_code_;
+  std::string details_;
 };
 
 // Exit code for a failed Status: 1 for internal errors, else 2.

@@ -15,10 +15,16 @@ namespace mq::cli {
 void add_summarize_command(CLI::App& app);
 void add_convert_command(CLI::App& app);
 void add_example_command(CLI::App& app);
+void add_transform_command(CLI::App& app);
+void add_recipes_command(CLI::App& app);
+void add_transforms_command(CLI::App& app);
+void add_run_command(CLI::App& app);
+void add_compare_command(CLI::App& app);
 
 // Front doors: TensorFlow's own tools with their own flag syntax
 // (--flag=value), reachable as "modelquant <name> ..." and as an executable
 // named <name>. `program` names the tool in messages; returns the exit code.
 int run_summarize_graph(const std::string& program, const std::vector<std::string>& args);
+int run_transform_graph(const std::string& program, const std::vector<std::string>& args);
 
 }  // namespace mq::cli

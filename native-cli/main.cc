@@ -21,13 +21,20 @@ struct FrontDoor {
 // TensorFlow-compatible tools with their own flag syntax.
 const FrontDoor kFrontDoors[] = {
     {"summarize_graph", "--in_graph=FILE [--print_structure]", mq::cli::run_summarize_graph},
+    {"transform_graph", "--in_graph=FILE --out_graph=FILE --inputs=A --outputs=B --transforms='...' [--output_as_text]",
+     mq::cli::run_transform_graph},
 };
 
 // CLI11 subcommands, in the order --help lists them.
 void (*const kCommands[])(CLI::App&) = {
     mq::cli::add_summarize_command,
+    mq::cli::add_transform_command,
+    mq::cli::add_recipes_command,
+    mq::cli::add_transforms_command,
     mq::cli::add_convert_command,
     mq::cli::add_example_command,
+    mq::cli::add_run_command,
+    mq::cli::add_compare_command,
 };
 
 std::string basename_of(const std::string& path) {
@@ -44,6 +51,7 @@ int guarded(const std::string& program, Body&& body) {
     return body();
   } catch (const CommandFailure& failure) {
     mq::cli::print_error(program, failure.what());
+    if (!failure.details().empty()) std::cerr << failure.details() << std::endl;
     return failure.exit_code();
   } catch (const std::bad_alloc&) {
     mq::cli::print_error(program, "out of memory");

@@ -10,4 +10,9 @@ EMSCRIPTEN_BINDINGS(modelquant) {
   emscripten::function("version", +[]() { return std::string(MQ_VERSION); });
   emscripten::function("summarize", &exported<&summarize>);
   emscripten::function("convert", &exported<&convert>);
+  emscripten::function("transform", &exported<&transform>);
+  emscripten::function("transforms", &transforms);
+  emscripten::function("recipes", &recipes);
+  emscripten::function("run", &exported<&run>);
+  emscripten::function("compare", &exported<&compare>);
 }

@@ -17,4 +17,24 @@ Result summarize(const val& bytes, const val& options);
 // in the other (or the same) format.
 Result convert(const val& bytes, const val& options);
 
+// transform(bytes, {transforms | recipe, shape, inputs, outputs, format, name})
+// → {bytes: Uint8Array, report}: what `modelquant transform … --json` writes
+// and prints. inputs/outputs are arrays of names or comma-separated strings;
+// missing ones are detected as the CLI does. A transform string that does
+// not parse fails with {offset, line, column, excerpt} as the error's value.
+Result transform(const val& bytes, const val& options);
+
+// The transform table ({transforms, common_parameters}, `modelquant transforms
+// --json`) and the recipes ({recipes}, `modelquant recipes --json`).
+val transforms();
+val recipes();
+// run(bytes, {inputs: [{name, dtype, shape, bytes}], outputs: [names],
+// shapes: {name: [sizes]}, seed, name}) → {outputs: [{name, dtype, shape,
+// bytes}], inputs: [... with generated], milliseconds, peakBytes}.
+Result run(const val& bytes, const val& options);
+
+// compare(bytesA, {other: bytesB, otherName, inputs, outputs, shapes, seed,
+// rtol, atol, name}) → the object `modelquant compare --json` prints.
+Result compare(const val& bytes, const val& options);
+
 }  // namespace mq::wasm

@@ -58,7 +58,74 @@ export function wrapCore(core) {
     summarize: async (bytes, options = {}) => call('summarize', bytes, options),
     // convert(bytes, 'text' | 'binary', {name}) → Uint8Array
     convert: async (bytes, format, options = {}) => call('convert', bytes, { ...options, format }),
+    // transform(bytes, {transforms: 'strip_unused_nodes quantize_weights'} or {recipe, shape},
+    //           {inputs, outputs, format: 'binary' | 'text', name}) → {bytes: Uint8Array, report}
+    // The bytes and report are what `modelquant transform … --json` writes and prints. A transform
+    // string that does not parse rejects with error.value = {offset, line, column, excerpt}.
+    transform: async (bytes, options = {}) => call('transform', bytes, options),
+    // Every transform with its parameters: {transforms: [{name, help, parameters}], common_parameters}
+    transforms: async () => core.transforms(),
+    // The ready-made transform lists: {recipes: [{name, help, transforms}]}
+    recipes: async () => core.recipes(),
+    // run(bytes, {inputs: {name: {data: TypedArray, shape, dtype?}}, outputs: [names],
+    //   shapes: {name: [sizes]}, seed, name}) → {outputs: {name: {dtype, shape, data}},
+    //   inputs: {name: {dtype, shape, data, generated}}, milliseconds, peakBytes}
+    // Inputs not given are generated from the seed like `modelquant run` does.
+    run: async (bytes, options = {}) => {
+      const result = call('run', bytes, toCoreRunOptions(options));
+      return {
+        outputs: fromCoreTensors(result.outputs),
+        inputs: fromCoreTensors(result.inputs),
+        milliseconds: result.milliseconds,
+        peakBytes: result.peakBytes,
+      };
+    },
+    // compare(bytesA, bytesB, {inputs, outputs, shapes, seed, rtol, atol, name, otherName})
+    //   → the object of `modelquant compare --json` ({within_tolerance, outputs: [...]})
+    compare: async (bytesA, bytesB, options = {}) =>
+      call('compare', bytesA, { ...toCoreRunOptions(options), other: bytesB }),
   });
+}
+
+// Typed arrays and NumPy dtype names, for run() and compare().
+const dtypeOfArray = new Map([
+  [Float32Array, 'float32'], [Float64Array, 'float64'], [Int8Array, 'int8'], [Int16Array, 'int16'],
+  [Int32Array, 'int32'], [BigInt64Array, 'int64'], [Uint8Array, 'uint8'], [Uint16Array, 'uint16'],
+  [Uint32Array, 'uint32'], [BigUint64Array, 'uint64'],
+]);
+const arrayOfDtype = {
+  float32: Float32Array, float64: Float64Array, int8: Int8Array, int16: Int16Array, int32: Int32Array,
+  int64: BigInt64Array, uint8: Uint8Array, uint16: Uint16Array, uint32: Uint32Array, uint64: BigUint64Array,
+  bool: Uint8Array, float16: Uint16Array,
+};
+
+// {name: {data, shape, dtype?}} → [{name, dtype, shape, bytes}] for the core.
+function toCoreRunOptions(options) {
+  const { inputs, ...rest } = options ?? {};
+  if (inputs === undefined || inputs === null) return rest;
+  if (typeof inputs !== 'object' || Array.isArray(inputs))
+    throw new ModelQuantError("option 'inputs' must be an object {name: {data, shape}}", 'invalid_input');
+  const coreInputs = Object.entries(inputs).map(([name, input]) => {
+    const data = input?.data;
+    if (!ArrayBuffer.isView(data) || data instanceof DataView)
+      throw new ModelQuantError(`input '${name}': data must be a typed array (Float32Array, Int32Array, ...)`, 'invalid_input');
+    const dtype = input.dtype ?? dtypeOfArray.get(data.constructor);
+    if (dtype === undefined) throw new ModelQuantError(`input '${name}': give its dtype`, 'invalid_input');
+    const shape = input.shape ?? [data.length];
+    return { name, dtype, shape, bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  });
+  return { ...rest, inputs: coreInputs };
+}
+
+// [{name, dtype, shape, bytes, generated?}] → {name: {dtype, shape, data, generated?}}.
+function fromCoreTensors(tensors) {
+  const out = {};
+  for (const { name, dtype, shape, bytes, ...extra } of tensors) {
+    const ArrayType = arrayOfDtype[dtype];
+    const data = new ArrayType(bytes.buffer, bytes.byteOffset, bytes.byteLength / ArrayType.BYTES_PER_ELEMENT);
+    out[name] = { dtype, shape, data, ...extra };
+  }
+  return out;
 }
 
 // Instantiates the wasm module. `options.factory` picks another build (the

@@ -10,6 +10,12 @@ void register_math_kernels(KernelTable& table);
 void register_compare_kernels(KernelTable& table);
 void register_array_kernels(KernelTable& table);
 void register_reduction_kernels(KernelTable& table);
+void register_nn_conv_kernels(KernelTable& table);
+void register_nn_matmul_kernels(KernelTable& table);
+void register_nn_pool_kernels(KernelTable& table);
+void register_nn_norm_kernels(KernelTable& table);
+void register_image_kernels(KernelTable& table);
+void register_quantization_kernels(KernelTable& table);
 
 namespace {
 
@@ -20,6 +26,12 @@ KernelTable build_global_table() {
   register_compare_kernels(table);
   register_array_kernels(table);
   register_reduction_kernels(table);
+  register_nn_conv_kernels(table);
+  register_nn_matmul_kernels(table);
+  register_nn_pool_kernels(table);
+  register_nn_norm_kernels(table);
+  register_image_kernels(table);
+  register_quantization_kernels(table);
   return table;
 }
 

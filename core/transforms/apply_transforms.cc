@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <unordered_set>
 
@@ -101,6 +102,15 @@ std::string json_number(double value) {
   return buffer;
 }
 
+// Enough digits to tell errors of 1e-9 apart; null for infinity and NaN,
+// which JSON cannot spell.
+std::string json_measure(double value) {
+  if (!std::isfinite(value)) return "null";
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.9g", value);
+  return buffer;
+}
+
 }  // namespace
 
 std::vector<std::string> split_names(std::string_view comma_separated) {
@@ -146,11 +156,18 @@ StatusOr<TransformResult> apply_transforms(const tensorflow::GraphDef& graph, co
                                            const std::vector<std::string>& inputs,
                                            const std::vector<std::string>& outputs, const TransformOptions& options) {
   MQ_RETURN_IF_ERROR(check_transform_list(transforms, options.table));
+  return apply_transforms(tensorflow::GraphDef(graph), transforms, inputs, outputs, options);
+}
+
+StatusOr<TransformResult> apply_transforms(tensorflow::GraphDef&& graph, const TransformList& transforms,
+                                           const std::vector<std::string>& inputs,
+                                           const std::vector<std::string>& outputs, const TransformOptions& options) {
+  MQ_RETURN_IF_ERROR(check_transform_list(transforms, options.table));
   MQ_RETURN_IF_ERROR(check_names(inputs, "--inputs"));
   MQ_RETURN_IF_ERROR(check_names(outputs, "--outputs"));
 
   TransformResult result;
-  result.graph = graph;
+  result.graph = std::move(graph);
   bool graph_is_valid = options.validate && GraphIndex(result.graph).validate().is_ok();
   for (size_t index = 0; index < transforms.size(); ++index) {
     const TransformSpec& spec = transforms[index];
@@ -201,6 +218,21 @@ StatusOr<TransformResult> apply_transforms(const tensorflow::GraphDef& graph, co
   return result;
 }
 
+std::string tensor_reports_json(const std::vector<TensorReport>& tensors) {
+  std::string out = "[";
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const TensorReport& tensor = tensors[i];
+    if (i > 0) out += ',';
+    out += "{\"node\":" + json_quote(tensor.node) + ",\"encoding\":" + json_quote(tensor.encoding) +
+           ",\"elements\":" + std::to_string(tensor.elements) +
+           ",\"bytes_before\":" + std::to_string(tensor.bytes_before) +
+           ",\"bytes_after\":" + std::to_string(tensor.bytes_after) +
+           ",\"max_abs_error\":" + json_measure(tensor.max_abs_error) + ",\"rmse\":" + json_measure(tensor.rmse) +
+           ",\"sqnr_db\":" + json_measure(tensor.sqnr_db) + "}";
+  }
+  return out + "]";
+}
+
 std::string transform_steps_json(const std::vector<TransformStepReport>& steps) {
   std::string out = "[";
   for (size_t i = 0; i < steps.size(); ++i) {
@@ -222,7 +254,7 @@ std::string transform_steps_json(const std::vector<TransformStepReport>& steps) 
       out += (first ? "" : ",") + json_quote(counter) + ":" + std::to_string(value);
       first = false;
     }
-    out += "}}";
+    out += "},\"tensors\":" + tensor_reports_json(step.notes.tensors) + "}";
   }
   out += "]";
   return out;

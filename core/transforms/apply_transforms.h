@@ -70,10 +70,22 @@ StatusOr<TransformResult> apply_transforms(const tensorflow::GraphDef& graph, co
                                            const std::vector<std::string>& inputs,
                                            const std::vector<std::string>& outputs,
                                            const TransformOptions& options = {});
+// The same on a graph the caller no longer needs: it is moved in rather than
+// copied (a 100 MB model is then held once, plus each transform's output).
+StatusOr<TransformResult> apply_transforms(tensorflow::GraphDef&& graph, const TransformList& transforms,
+                                           const std::vector<std::string>& inputs,
+                                           const std::vector<std::string>& outputs,
+                                           const TransformOptions& options = {});
 
 // The step reports as JSON: [{"name":…,"text":…,"nodes_before":…,
 // "nodes_after":…,"bytes_before":…,"bytes_after":…,"milliseconds":…,
-// "error_ignored":…,"ignored_error":…,"warnings":[…],"counters":{…}}]
+// "error_ignored":…,"ignored_error":…,"warnings":[…],"counters":{…},
+// "tensors":[…as tensor_reports_json…]}]
 std::string transform_steps_json(const std::vector<TransformStepReport>& steps);
+
+// [{"node":…,"encoding":…,"elements":…,"bytes_before":…,"bytes_after":…,
+// "max_abs_error":…,"rmse":…,"sqnr_db":…}], with null for an infinite SQNR
+// (an exact encoding).
+std::string tensor_reports_json(const std::vector<TensorReport>& tensors);
 
 }  // namespace mq

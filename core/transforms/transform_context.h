@@ -26,6 +26,20 @@ struct ParameterSpec {
   bool required = false;
 };
 
+// One weight tensor a transform re-encoded (quantize_weights, round_weights):
+// how much smaller it got and how far the values it now gives are from the
+// original ones.
+struct TensorReport {
+  std::string node;     // the Const node's name (the name consumers still read)
+  std::string encoding;  // "quint8 min_first", "qint8 per_channel(axis=3)", "float16", "rounded(256)"
+  int64_t elements = 0;
+  uint64_t bytes_before = 0;  // value bytes of the float tensor
+  uint64_t bytes_after = 0;   // value bytes of every Const that replaces it
+  double max_abs_error = 0;   // largest |original − restored|
+  double rmse = 0;            // root mean square error
+  double sqnr_db = 0;         // signal-to-quantization-noise ratio; +inf when exact
+};
+
 // Accepted by every transform and handled by the driver: when true, a failing
 // transform leaves the graph as it was and the run goes on.
 const ParameterSpec& ignore_errors_parameter();
@@ -34,6 +48,7 @@ const ParameterSpec& ignore_errors_parameter();
 struct TransformNotes {
   std::vector<std::string> warnings;
   std::map<std::string, int64_t> counters;  // "nodes removed" → 12
+  std::vector<TensorReport> tensors;        // in graph order
 };
 
 class TransformContext {
@@ -66,6 +81,7 @@ class TransformContext {
 
   void warn(std::string message) { notes_.warnings.push_back(std::move(message)); }
   void add_count(const std::string& counter, int64_t delta = 1) { notes_.counters[counter] += delta; }
+  void report_tensor(TensorReport report) { notes_.tensors.push_back(std::move(report)); }
   const TransformNotes& notes() const { return notes_; }
   TransformNotes& mutable_notes() { return notes_; }
 

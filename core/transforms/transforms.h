@@ -18,12 +18,17 @@ using tensorflow::GraphDef;
 Status add_default_attributes(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status backport_concatv2(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status backport_tensor_array_v3(const GraphDef& in, TransformContext& ctx, GraphDef* out);
+Status flatten_atrous_conv(const GraphDef& in, TransformContext& ctx, GraphDef* out);
+Status fold_batch_norms(const GraphDef& in, TransformContext& ctx, GraphDef* out);
+Status fold_constants(const GraphDef& in, TransformContext& ctx, GraphDef* out);
+Status fold_old_batch_norms(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status fuse_pad_and_conv(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status fuse_resize_and_conv(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status fuse_resize_pad_and_conv(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status insert_logging(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status merge_duplicate_nodes(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status obfuscate_names(const GraphDef& in, TransformContext& ctx, GraphDef* out);
+Status quantize_weights(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status remove_attribute(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status remove_control_dependencies(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status remove_device(const GraphDef& in, TransformContext& ctx, GraphDef* out);
@@ -31,8 +36,10 @@ Status remove_nodes(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status rename_attribute(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status rename_node(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status rename_op(const GraphDef& in, TransformContext& ctx, GraphDef* out);
+Status round_weights(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status set_device(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status sort_by_execution_order(const GraphDef& in, TransformContext& ctx, GraphDef* out);
+Status sparsify_gather(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status strip_unused_nodes(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 
 // Helpers shared by the transform files.

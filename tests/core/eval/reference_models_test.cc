@@ -23,6 +23,16 @@ namespace {
 
 // The models whose every needed kernel exists in this build.
 const std::set<std::string> kModelsExpectedToRun = {
+    "char_rnn_receipts",
+    "cms_tracktf_ckf_run3",
+    "har_lstm",
+    "mnist_mlp",
+    "mnist_onnx_tf",
+    "npm_human_selfie",
+    "npm_nsfwjs_mobilenet_v2_mid",
+    "poets_mobilenet_v1_0.25_128_frozen",
+    "poets_mobilenet_v1_0.25_128_quantized",
+    "tf2onnx_fc-layers",
     "tf2onnx_regression",
 };
 

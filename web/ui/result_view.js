@@ -3,7 +3,7 @@
 // round_weights), what fold_constants could not fold, and the warnings.
 // `report` is the module's transform report (`modelquant transform --json`).
 
-import { formatBytes, formatCount, formatShape } from '../lib/format.js';
+import { formatBytes, formatCount, formatMeasure as measure, formatShape } from '../lib/format.js';
 import { barChart } from './bar_chart.js';
 import { el, table } from './dom.js';
 
@@ -60,13 +60,6 @@ function stepsTable(steps) {
       `${Math.round(step.milliseconds)} ms`,
     ]),
   });
-}
-
-// A measure of the report: a number, or null for "exact" (an infinite SQNR).
-function measure(value, digits = 3) {
-  if (value === null || value === undefined) return '∞';
-  if (value === 0) return '0';
-  return Math.abs(value) >= 0.001 && Math.abs(value) < 1e5 ? value.toPrecision(digits) : value.toExponential(digits - 1);
 }
 
 function tensorTable(tensors = []) {

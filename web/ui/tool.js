@@ -64,7 +64,10 @@ export function mountTool(container, { mode = 'full', dropTarget = document, rec
   async function openFile(file, { droppedCount = 1 } = {}) {
     const thisOpen = ++latestOpen;
     const isCurrent = () => thisOpen === latestOpen;
-    if (busy && model) worker.restart('another model was opened');
+    if (busy && model) {
+      worker.restart('another model was opened');
+      endRun();
+    }
     elements.result.hidden = true;
     model = null;
     result = null;
@@ -164,16 +167,28 @@ export function mountTool(container, { mode = 'full', dropTarget = document, rec
       updateDownloadLabels();
       elements.transformResult.hidden = false;
       status.done(`Done: ${outputName} is ${formatBytes(answer.byteLength)} (was ${formatBytes(model.summary.file_size ?? model.file.size)}).`);
+      // Focus was on the Run button, disabled while running: move it to the result.
+      if (!container.contains(activeElement())) elements.transformResult.querySelector('h2').focus();
     } catch (error) {
-      if (error.code === 'cancelled') return; // cancel() has said so
+      // A cancelled run: cancel() reopens the model and then gives the form back.
+      if (error.code === 'cancelled') return;
       progress.stop('failed');
       const where = error.value?.excerpt ? `\n${error.value.excerpt}` : '';
       status.error(`${error.message}${where}`);
-    } finally {
-      elements.cancelButton.hidden = true;
-      form.setBusy(false);
-      setBusy(false);
     }
+    endRun();
+  }
+
+  function endRun() {
+    elements.cancelButton.hidden = true;
+    form.setBusy(false);
+    setBusy(false);
+  }
+
+  // The focused element, inside this tool's shadow root too.
+  function activeElement() {
+    const root = container.getRootNode();
+    return root.activeElement ?? document.activeElement;
   }
 
   // Stops the worker in the middle of its work and starts a fresh one, which
@@ -191,6 +206,7 @@ export function mountTool(container, { mode = 'full', dropTarget = document, rec
     } catch (error) {
       status.error(openFailureMessage(name, error));
     }
+    endRun();
     elements.runButton.focus();
   }
 
@@ -211,7 +227,7 @@ export function mountTool(container, { mode = 'full', dropTarget = document, rec
       download(blob, name);
       status.done(`Saved ${name} (${blob.size.toLocaleString('en-US')} bytes).`);
     } catch (error) {
-      status.error(`Could not save ${name}: ${error.message}`);
+      if (error.code !== 'cancelled') status.error(`Could not save ${name}: ${error.message}`);
     }
   }
 
@@ -234,7 +250,7 @@ export function mountTool(container, { mode = 'full', dropTarget = document, rec
       renderComparison(elements.verifyResult, answer);
       status.done(`Verified: ${answer.comparison.within_tolerance ? 'every output is within tolerance' : 'some outputs differ beyond tolerance'}.`);
     } catch (error) {
-      status.error(`Could not verify: ${error.message}`);
+      if (error.code !== 'cancelled') status.error(`Could not verify: ${error.message}`);
     } finally {
       elements.verifyButton.disabled = false;
       setBusy(false);

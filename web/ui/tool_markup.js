@@ -119,7 +119,7 @@ function progress() {
 
 function transformResult() {
   return el('section', { id: 'transform-result', class: 'transform-result', 'aria-labelledby': 'transform-result-heading', hidden: true },
-    el('h2', { id: 'transform-result-heading' }, 'Result'),
+    el('h2', { id: 'transform-result-heading', tabindex: '-1' }, 'Result'),
     el('div', { id: 'transform-result-body' }),
     el('div', { class: 'button-row downloads' },
       el('button', { type: 'button', id: 'download-binary', 'data-result-format': 'binary' }, 'Download .pb'),

@@ -76,7 +76,7 @@ section "debug-asan tests (ctest)"
 ctest --test-dir build/debug-asan --output-on-failure
 
 section "wasm build (Emscripten, -O3)"
-cmake --preset wasm >/dev/null
+env -u CMAKE_C_COMPILER_LAUNCHER -u CMAKE_CXX_COMPILER_LAUNCHER cmake --preset wasm >/dev/null
 cmake --build build/wasm -j"$JOBS"
 for output in modelquant-core.wasm modelquant-core.mjs modelquant-single.mjs modelquant.mjs; do
   [[ -f build/wasm/wasm/$output ]] || { echo "missing build/wasm/wasm/$output" >&2; exit 1; }

@@ -101,7 +101,7 @@ void check_case(const MalformedCase& c, const std::string& scratch) {
       // Nothing written: no converted or transformed file, no temporary file.
       CHECK(folder_entries(out).empty());
       break;
-    case Damage::kInvalidGraph:
+    case Damage::kInvalidGraph: {
       INFO("summarize stderr: " << r.summarize.err);
       CHECK((r.summarize.exit_code == 0 || r.summarize.exit_code == 2));
       CHECK(r.convert.exit_code == 0);
@@ -113,6 +113,7 @@ void check_case(const MalformedCase& c, const std::string& scratch) {
       }
       check_refused(r.run, "run", model, c.expected);
       break;
+    }
     case Damage::kMaybeReadable:
       for (const CliResult* result : {&r.summarize, &r.convert, &r.transform, &r.run}) {
         INFO("stderr: " << result->err);

@@ -200,8 +200,8 @@ StatusOr<RunResult> run_model(const tensorflow::GraphDef& graph, const RunOption
   if (!outputs.is_ok() && options.outputs.empty()) {
     std::string names;
     for (const std::string& output : result.output_names) names += (names.empty() ? "" : ", ") + output;
-    return Status::error(outputs.status().message() + " (computing the graph's outputs " + names +
-                         "; choose the outputs to compute to leave the others out)");
+    return outputs.status().with_message(outputs.status().message() + " (computing the graph's outputs " + names +
+                                         "; choose the outputs to compute to leave the others out)");
   }
   MQ_ASSIGN_OR_RETURN(result.outputs, std::move(outputs));
   result.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

@@ -305,9 +305,39 @@ std::string describe_foreign_format(std::string_view bytes) {
   return "";
 }
 
+// Messages are one line: control characters that came from the file (node
+// names, text excerpts) are written as escapes.
+std::string one_line(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20 || c == 0x7f) {
+      static const char* hex = "0123456789abcdef";
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+// Text GraphDefs start (after blank space) with a field name or a comment;
+// anything else that failed as binary is described as damaged binary.
+bool starts_like_text(std::string_view bytes) {
+  size_t first = bytes.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return false;
+  char c = bytes[first];
+  return c == '#' || c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 Status parse_graph(std::string_view bytes, const std::string& source, tensorflow::GraphDef* graph,
                    GraphFormat* format) {
-  auto fail = [&](const std::string& why) { return Status::error(source + ": " + why); };
+  auto fail = [&](const std::string& why) { return Status::error(one_line(source + ": " + why)); };
   if (bytes.size() > kMaxGraphBytes)
     return fail("the file is " + std::to_string(bytes.size()) +
                 " bytes; protobuf cannot read a GraphDef of 2 GiB or more");
@@ -328,9 +358,10 @@ Status parse_graph(std::string_view bytes, const std::string& source, tensorflow
       if (format) *format = GraphFormat::kBinary;
       return Status::ok();
     }
-    if (!looks_like_text(bytes)) return fail("it is not a GraphDef (no nodes, no versions; random or foreign bytes?)");
+    if (!looks_like_text(bytes) || !starts_like_text(bytes))
+      return fail("it is not a GraphDef (no nodes, no versions; random or foreign bytes?)");
   }
-  if (looks_like_text(bytes)) {
+  if (looks_like_text(bytes) && starts_like_text(bytes)) {
     graph->Clear();
     Status text_status = parse_text_graph(bytes, graph);
     if (!text_status.is_ok()) return fail("not a binary GraphDef, and as text: " + text_status.message());

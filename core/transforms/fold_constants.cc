@@ -283,6 +283,11 @@ StaticShape ConstantFolder::static_shape(const Endpoint& tensor) {
   return StaticShape::unknown();
 }
 
+// Recursion depth: decide() runs in post-order and evaluates every foldable
+// node it meets, so by the time a node is evaluated its foldable producers
+// already are (or are Consts, evaluated here without going further); a
+// 100,000-node chain recurses one level at a time (tests/core/graph/
+// deep_graph_test.cc).
 void ConstantFolder::evaluate(int node) {
   FoldState& state = states_[node];
   if (state.evaluated) return;

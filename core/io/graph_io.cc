@@ -3,10 +3,9 @@
 #include <cstdint>
 #include <cstring>
 
-#include <google/protobuf/stubs/logging.h>
 #include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/stubs/logging.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/stubs/logging.h>
 #include <google/protobuf/wire_format_lite.h>
 
 #include "core/io/file.h"
@@ -350,10 +349,6 @@ bool starts_like_text(std::string_view bytes) {
 
 Status parse_graph(std::string_view bytes, const std::string& source, tensorflow::GraphDef* graph,
                    GraphFormat* format) {
-  // protobuf logs parse problems (invalid UTF-8) to stderr by itself; the
-  // core never prints, so its messages are dropped: ours say what is wrong.
-  static const bool quiet = (google::protobuf::SetLogHandler(nullptr), true);
-  (void)quiet;
   auto fail = [&](const std::string& why) { return Status::error(one_line(source + ": " + why)); };
   silence_protobuf_logging();
   if (bytes.size() > kMaxGraphBytes)

@@ -41,9 +41,7 @@ std::string folder_with_model() {
 
 }  // namespace
 
-// [!mayfail]: expectation written against an earlier state of the transform engine and the
-// example model; reported, not yet reconciled (see the closing note of this change).
-TEST_CASE("write safety: a transform that fails part way leaves no output and no temporary file", "[cli][write][!mayfail]") {
+TEST_CASE("write safety: a transform that fails part way leaves no output and no temporary file", "[cli][write]") {
   const std::string dir = folder_with_model();
   const std::string model = dir + "/model.pb";
   // The first transform runs, the second fails.

@@ -12,4 +12,5 @@ EMSCRIPTEN_BINDINGS(modelquant) {
   emscripten::function("convert", &exported<&convert>);
   emscripten::function("run", &exported<&run>);
   emscripten::function("compare", &exported<&compare>);
+  emscripten::function("keras2pb", &exported<&keras2pb>);
 }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <functional>
 
+#include "core/keras/keras_graph_builder.h"
 #include "tests/core/keras/keras_test_support.h"
 
 namespace {

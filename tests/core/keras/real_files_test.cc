@@ -26,7 +26,8 @@ KerasGraph convert_and_compare(const std::string& dir, const std::string& file, 
   KerasGraph converted = value_of(keras_to_graph(files.source(), {"output_node"}));
   std::string folder = keras_data("real/" + reference);
   nlohmann::json entry;
-  for (const nlohmann::json& item : references()["real"])
+  nlohmann::json refs = references();
+  for (const nlohmann::json& item : refs["real"])
     if (item["name"] == reference) entry = item;
   REQUIRE(entry.is_object());
   std::vector<mq::Tensor> inputs = read_npy_files(folder, "input", entry["inputs"].get<int>());

@@ -450,6 +450,9 @@ if (fs.existsSync(sharedKeras)) {
     console.log(`real/${entry.name}`);
   }
 } else {
-  console.log(`SKIPPED: the real Keras files: ${sharedKeras} not found`);
+  // Keep the references made earlier rather than dropping them from the index.
+  const previous = path.join(outRoot, 'references.json');
+  if (fs.existsSync(previous)) references.real = JSON.parse(fs.readFileSync(previous, 'utf8')).real ?? [];
+  console.log(`SKIPPED: the real Keras files: ${sharedKeras} not found (kept the ${references.real.length} references made before)`);
 }
 fs.writeFileSync(path.join(outRoot, 'references.json'), JSON.stringify(references, null, 1) + '\n');

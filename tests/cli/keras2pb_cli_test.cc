@@ -48,13 +48,14 @@ TEST_CASE("keras2pb converts a Keras 2 .h5 and reports inputs and outputs", "[cl
 
 TEST_CASE("keras2pb reads a TensorFlow.js folder and writes text when asked", "[cli][keras]") {
   std::string dir = mq::test::scratch_dir();
-  auto result = run_modelquant("keras2pb " + shell_quote(keras_data("tfjs/conv2d_float16/model.json")) + " -o " +
-                               shell_quote(dir + "/m.pbtxt"));
+  auto result = run_modelquant("keras2pb " + shell_quote(keras_data("tfjs/conv2d_float16")) + " -o " +
+                               shell_quote(dir + "/m.pbtxt"));  // the folder stands for its model.json
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
   CHECK(mq::test::read_bytes(dir + "/m.pbtxt").rfind("node {", 0) == 0);
   CHECK(has_node(load(dir + "/m.pbtxt"), "conv2d_2/BiasAdd", "BiasAdd"));
   CHECK_THAT(result.out, Catch::Contains("outputs: conv2d_2/BiasAdd\n"));
+  CHECK_THAT(result.out, Catch::StartsWith(keras_data("tfjs/conv2d_float16/model.json") + ": Keras (tfjs-layers 4.22.0)"));
 }
 
 TEST_CASE("keras2pb needs --config for a weights-only file and uses it", "[cli][keras]") {

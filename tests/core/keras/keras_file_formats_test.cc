@@ -94,6 +94,11 @@ TEST_CASE("Keras files: damaged or foreign inputs give messages", "[keras]") {
   truncated.model.resize(truncated.model.size() / 2);
   CHECK_THAT(message_for(truncated), Catch::StartsWith("shared_layers.keras: "));
 
+  ModelFiles archive_with_config = model_file(keras_data("files/shared_layers.keras"), keras_data("files/batch_normalization_config.json"));
+  CHECK(message_for(archive_with_config) ==
+        "shared_layers.keras: a .keras archive carries its own config.json; a separate topology (config) is only for "
+        "weights-only .h5 files");
+
   ModelFiles topology_only;
   topology_only.name = "config.json";
   topology_only.model = mq::test::read_bytes(keras_data("files/batch_normalization_config.json"));

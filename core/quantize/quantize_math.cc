@@ -1,5 +1,6 @@
 #include "core/quantize/quantize_math.h"
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <cstring>

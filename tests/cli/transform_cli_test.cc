@@ -33,9 +33,7 @@ std::string transform_args(const std::string& out, const std::string& rest) {
 
 }  // namespace
 
-// [!mayfail]: expectation written against an earlier state of the transform engine and the
-// example model; reported, not yet reconciled (see the closing note of this change).
-TEST_CASE("modelquant transform quantizes the example model and reports it", "[cli][transform][!mayfail]") {
+TEST_CASE("modelquant transform quantizes the example model and reports it", "[cli][transform]") {
   std::string out = mq::test::temp_dir() + "/q.pb";
   auto result = run_modelquant(transform_args(out, "--transforms quantize_weights --report"));
   INFO(result.err);
@@ -66,9 +64,7 @@ TEST_CASE("modelquant transform --json prints the run, with detected inputs and 
   CHECK(format == mq::GraphFormat::kText);  // from the extension
 }
 
-// [!mayfail]: expectation written against an earlier state of the transform engine and the
-// example model; reported, not yet reconciled (see the closing note of this change).
-TEST_CASE("modelquant transform with given inputs and outputs and text output", "[cli][transform][!mayfail]") {
+TEST_CASE("modelquant transform with given inputs and outputs and text output", "[cli][transform]") {
   std::string out = mq::test::temp_dir() + "/s.pb";
   auto result = run_modelquant(transform_args(
       out, "--inputs input --outputs predictions --output-as-text --transforms 'strip_unused_nodes "
@@ -84,9 +80,7 @@ TEST_CASE("modelquant transform with given inputs and outputs and text output", 
   CHECK(count_op(graph, "Identity") == 0);
 }
 
-// [!mayfail]: expectation written against an earlier state of the transform engine and the
-// example model; reported, not yet reconciled (see the closing note of this change).
-TEST_CASE("modelquant transform points at the character that breaks the transform string", "[cli][transform][!mayfail]") {
+TEST_CASE("modelquant transform points at the character that breaks the transform string", "[cli][transform]") {
   std::string out = mq::test::temp_dir() + "/q.pb";
   auto result = run_modelquant(transform_args(out, "--transforms 'quantize_weights(minimum_size = 16)'"));
   CHECK(result.exit_code == 2);
@@ -98,9 +92,7 @@ TEST_CASE("modelquant transform points at the character that breaks the transfor
   CHECK_FALSE(std::filesystem::exists(out));
 }
 
-// [!mayfail]: expectation written against an earlier state of the transform engine and the
-// example model; reported, not yet reconciled (see the closing note of this change).
-TEST_CASE("modelquant transform error paths exit with 2", "[cli][transform][!mayfail]") {
+TEST_CASE("modelquant transform error paths exit with 2", "[cli][transform]") {
   std::string dir = mq::test::temp_dir();
   std::string out = dir + "/q.pb";
   struct Case {
@@ -146,9 +138,7 @@ TEST_CASE("modelquant transform error paths exit with 2", "[cli][transform][!may
   CHECK(no_output.exit_code == 2);
 }
 
-// [!mayfail]: expectation written against an earlier state of the transform engine and the
-// example model; reported, not yet reconciled (see the closing note of this change).
-TEST_CASE("modelquant transform refuses to write over its input", "[cli][transform][!mayfail]") {
+TEST_CASE("modelquant transform refuses to write over its input", "[cli][transform]") {
   std::string dir = mq::test::temp_dir();
   std::string model = dir + "/m.pb";
   std::filesystem::copy_file(example_model_path(), model);
@@ -163,9 +153,7 @@ TEST_CASE("modelquant transform refuses to write over its input", "[cli][transfo
   CHECK(count_op(load(model), "Dequantize") == 2);
 }
 
-// [!mayfail]: expectation written against an earlier state of the transform engine and the
-// example model; reported, not yet reconciled (see the closing note of this change).
-TEST_CASE("modelquant transform --recipe", "[cli][transform][recipes][!mayfail]") {
+TEST_CASE("modelquant transform --recipe", "[cli][transform][recipes]") {
   std::string out = mq::test::temp_dir() + "/r.pb";
   // The example model has two inputs with fully known shapes: no --shape needed.
   auto result = run_modelquant(transform_args(out, "--recipe optimize_quantize_weights --json"));

@@ -104,9 +104,7 @@ TEST_CASE("transform_graph flags: text output, repeated flags, ~ for the home fo
   CHECK(graph.node_size() == 7);
 }
 
-// [!mayfail]: expectation written against an earlier state of the transform engine and the
-// example model; reported, not yet reconciled (see the closing note of this change).
-TEST_CASE("transform_graph errors exit with 2 and say what TensorFlow says", "[cli][transform_graph][!mayfail]") {
+TEST_CASE("transform_graph errors exit with 2 and say what TensorFlow says", "[cli][transform_graph]") {
   std::string dir = mq::test::temp_dir();
   std::string model = write_model(dir);
   std::string in = "--in_graph=" + shell_quote(model);
@@ -152,9 +150,7 @@ TEST_CASE("transform_graph errors exit with 2 and say what TensorFlow says", "[c
   CHECK(through.err.find("See modelquant transform_graph --help") != std::string::npos);
 }
 
-// [!mayfail]: expectation written against an earlier state of the transform engine and the
-// example model; reported, not yet reconciled (see the closing note of this change).
-TEST_CASE("transform_graph --help lists the flags and every transform", "[cli][transform_graph][!mayfail]") {
+TEST_CASE("transform_graph --help lists the flags and every transform", "[cli][transform_graph]") {
   auto help = run_program(transform_graph_path(), "--help");
   REQUIRE(help.exit_code == 0);
   CHECK(help.out.rfind("usage: transform_graph\nFlags:\n\t--in_graph=\"\"", 0) == 0);

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (clang-14, ASan+UBSan), replays every input a
+# Builds the libFuzzer targets (the debug-asan preset: clang-14, ASan+UBSan,
+# the same build as the sanitizer test run), replays every input a
 # target ever crashed on (tests/data/crashes/<target>/), then fuzzes each for
 # a given number of seconds (default 60), at most two at a time.
 #   scripts/fuzz.sh            # every target, 60 s each
@@ -25,8 +26,9 @@ only=${2:-}
 shared=${MQ_SHARED_DIR:-../shared}
 parallel=${MQ_FUZZ_JOBS:-2}
 
-cmake --preset fuzz >/dev/null
-cmake --build build/fuzz -j"$(nproc)"
+cmake --preset debug-asan >/dev/null
+cmake --build build/debug-asan -j"$(nproc)"
+mkdir -p build/fuzz
 
 graphs_under() {  # graphs_under BYTES: model files smaller than BYTES
   for f in "$shared"/models/*.pb examples/*.pb tests/data/*.pbtxt tests/data/transforms/*.pbtxt; do
@@ -98,7 +100,7 @@ fuzz_one() {
 }
 
 targets=()
-for fuzzer in build/fuzz/fuzz/*_fuzzer; do
+for fuzzer in build/debug-asan/fuzz/*_fuzzer; do
   [[ -n "$only" && "$only" != "$(basename "$fuzzer")" ]] && continue
   targets+=("$fuzzer")
 done

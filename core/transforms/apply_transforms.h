@@ -20,7 +20,7 @@
 
 namespace mq {
 
-#if !defined(NDEBUG) || defined(MQ_DEBUG_VALIDATE)
+#if !defined(NDEBUG)
 constexpr bool kValidateAfterEachTransformByDefault = true;
 #else
 constexpr bool kValidateAfterEachTransformByDefault = false;

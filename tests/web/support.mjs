@@ -184,6 +184,19 @@ export async function moduleError(file) {
   throw new Error(`the module summarized ${file} without an error`);
 }
 
+// The message the module's Keras converter (keras2pb) rejects a file with, or
+// null when this build of the module has no keras2pb (fails when it converts).
+export async function moduleKerasError(file) {
+  const api = await loadModuleApi();
+  if (typeof api.keras2pb !== 'function') return null;
+  try {
+    await api.keras2pb(new Uint8Array(readFileSync(file)), { name: path.basename(file) });
+  } catch (error) {
+    return error.message;
+  }
+  throw new Error(`the module converted ${file} without an error`);
+}
+
 // `modelquant summarize --json` of the native CLI, or null (announced) when the
 // CLI has not been built.
 export function nativeSummary(file) {

@@ -159,12 +159,23 @@ Status abs_kernel(KernelContext& ctx) {
   return unary_kernel<kReals>(ctx, [](const auto& x) { return x.abs(); });
 }
 
+// Sqrt and Rsqrt element by element with std::sqrt (and a division), both
+// correctly rounded, so the result is the same on every platform: Eigen's
+// vectorized x86 sqrt and rsqrt (EIGEN_FAST_MATH) are an approximation refined
+// by a Newton step, which made the CLI fold different constants (e.g. batch
+// norm factors) than the WebAssembly build.
 Status sqrt_kernel(KernelContext& ctx) {
-  return unary_kernel<kFloats>(ctx, [](const auto& x) { return x.sqrt(); });
+  return unary_kernel<kFloats>(ctx, [](const auto& x) {
+    using T = ScalarOf<decltype(x)>;
+    return x.unaryExpr([](T v) -> T { return std::sqrt(v); });
+  });
 }
 
 Status rsqrt_kernel(KernelContext& ctx) {
-  return unary_kernel<kFloats>(ctx, [](const auto& x) { return x.rsqrt(); });
+  return unary_kernel<kFloats>(ctx, [](const auto& x) {
+    using T = ScalarOf<decltype(x)>;
+    return x.unaryExpr([](T v) -> T { return T(1) / std::sqrt(v); });
+  });
 }
 
 Status square_kernel(KernelContext& ctx) {

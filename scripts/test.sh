@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # The one test command (also what CI runs, through .ci/run):
 #   1. scripts/setup.sh                 Debian packages, libprotobuf-lite for wasm, npm packages
-#   2. native Release build + ctest     core_tests, cli_tests
-#   3. debug-asan build + ctest         the same suites under AddressSanitizer/UBSan
-#   4. wasm build + node --test tests/wasm
+#   2. debug-asan build                 core, CLI, test suites and fuzz targets (clang 14,
+#                                       AddressSanitizer + UBSan, -O1)
+#   3. ctest (core_tests, cli_tests)    under the sanitizers, beside the wasm build (-O3)
+#   4. node --test tests/wasm           the module, compared with the sanitized native CLI
 #   5. node --test tests/web            browser tests (after scripts/build_web.sh copies the
 #                                       wasm build into web/dist), when tests/web exists
 #   6. scripts/fuzz.sh 30               every fuzz target for 30 s (two at a time) after
 #                                       replaying the inputs it ever crashed on
+# With MQ_RELEASE=1 it also builds the `native` preset (g++ Release, what users
+# run) and runs the suites there first.
 # Stops at the first failure with a non-zero exit code.
 #
 # Environment:
 #   MQ_JOBS   parallel build jobs (default: the number of cores)
 #   MQ_CACHE  where setup.sh keeps the protobuf wasm build (default ~/.cache/modelquant)
 #   MQ_FUZZ_SECONDS  seconds per fuzz target (default 30; 0 skips fuzzing, saying so)
+#   MQ_RELEASE  1: also the g++ Release build and its ctest run (default 0)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -61,23 +65,40 @@ trap on_exit EXIT
 section "setup"
 bash scripts/setup.sh
 
-section "native build (Release)"
-cmake --preset native >/dev/null
-cmake --build build/native -j"$JOBS"
+if [[ ${MQ_RELEASE:-0} == 1 ]]; then
+  section "native build (Release, g++)"
+  cmake --preset native >/dev/null
+  cmake --build build/native -j"$JOBS"
+  section "native tests (ctest, Release)"
+  ctest --test-dir build/native --output-on-failure -j2
+fi
 
-section "native tests (ctest, Release)"
-ctest --test-dir build/native --output-on-failure
-
-section "debug-asan build (ASan + UBSan)"
+section "native build (debug-asan: clang 14, ASan + UBSan, -O1)"
 cmake --preset debug-asan >/dev/null
 cmake --build build/debug-asan -j"$JOBS"
+# The node and browser suites compare the wasm module with this CLI.
+export MQ_NATIVE_CLI=$PWD/build/debug-asan/native-cli/modelquant
 
-section "debug-asan tests (ctest)"
-ctest --test-dir build/debug-asan --output-on-failure
-
-section "wasm build (Emscripten, -O3)"
+# The sanitized suites run mostly on one core; the wasm build takes the rest.
+section "native tests (ctest under ASan + UBSan) beside the wasm build (Emscripten, -O3)"
+ctest_log=build/debug-asan/ctest.log
+ctest --test-dir build/debug-asan --output-on-failure -j2 >"$ctest_log" 2>&1 &
+ctest_pid=$!
+# ccache cannot stand in front of emcc (a Python driver), but emcc puts
+# EM_COMPILER_WRAPPER in front of the clang it calls.
 env -u CMAKE_C_COMPILER_LAUNCHER -u CMAKE_CXX_COMPILER_LAUNCHER cmake --preset wasm >/dev/null
-cmake --build build/wasm -j"$JOBS"
+wasm_status=0
+if command -v ccache >/dev/null 2>&1; then
+  EM_COMPILER_WRAPPER=ccache cmake --build build/wasm -j"$JOBS" || wasm_status=$?
+else
+  cmake --build build/wasm -j"$JOBS" || wasm_status=$?
+fi
+ctest_status=0
+wait "$ctest_pid" || ctest_status=$?
+echo "---------- ctest (build/debug-asan) ----------"
+cat "$ctest_log"
+((ctest_status == 0)) || { echo "ctest failed (exit code $ctest_status)" >&2; exit "$ctest_status"; }
+((wasm_status == 0)) || { echo "the wasm build failed (exit code $wasm_status)" >&2; exit "$wasm_status"; }
 for output in modelquant-core.wasm modelquant-core.mjs modelquant-single.mjs modelquant.mjs; do
   [[ -f build/wasm/wasm/$output ]] || { echo "missing build/wasm/wasm/$output" >&2; exit 1; }
 done

@@ -113,7 +113,7 @@ inline const std::vector<std::string>& fuzzed_transform_texts() {
         "rename_node(old_node_name=input, new_node_name=x)",
         "rename_op(old_op_name=Identity, new_op_name=Relu)",
         "round_weights(num_steps=16)",
-        "set_device(device=/device:CPU:0)",
+        "set_device(device=\"/device:CPU:0\")",
         "sort_by_execution_order",
         "sparsify_gather",
         "strip_unused_nodes",

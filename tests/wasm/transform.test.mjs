@@ -40,6 +40,33 @@ test('every shared model gives the bytes and report of the native CLI', async (t
   }
 });
 
+// The page promises the download of every recipe is the CLI's file: the
+// folding recipes evaluate constants (Rsqrt, Mul, ...), so the module's
+// kernels must compute what the native ones do, bit for bit.
+test('every recipe on every shared model gives the native CLI\'s bytes, or its message', async (t) => {
+  const dir = tempDir(t);
+  const { recipes } = await mq.recipes();
+  let compared = 0;
+  for (const path of sharedModels(t)) {
+    const bytes = readFileSync(path);
+    for (const { name: recipe } of recipes) {
+      const out = join(dir, `${basename(path)}.${recipe}.pb`);
+      const native = runNative(['transform', path, '-o', out, '--recipe', recipe, '--json']);
+      if (native.status !== 0) {
+        assert.equal(native.status, 2, `${path} ${recipe}: ${native.stderr}`);
+        await assert.rejects(mq.transform(bytes, { recipe, name: path }), { message: nativeErrorMessage(native.stderr) });
+        continue;
+      }
+      const result = await mq.transform(bytes, { recipe, name: path });
+      assert.ok(Buffer.from(result.bytes).equals(readFileSync(out)), `${path} ${recipe}: bytes differ from the CLI's`);
+      assert.deepEqual(withoutTimings(result.report), withoutTimings(JSON.parse(native.stdout.toString('utf8'))),
+        `${path} ${recipe}: report differs`);
+      compared++;
+    }
+  }
+  console.log(`recipes compared with the CLI byte for byte: ${compared}`);
+});
+
 test('given inputs and outputs (array or comma-separated) and text output match the CLI', async (t) => {
   const dir = tempDir(t);
   const path = join(dir, 'g.pb');

@@ -64,8 +64,8 @@ Result transform(const val& bytes, const val& options) {
     }
   }
   MQ_ASSIGN_OR_RETURN(std::string input, bytes_from_js(bytes, name));
-  MQ_ASSIGN_OR_RETURN(api::TransformedModel transformed, api::transform_bytes(input, name, request, format));
-  input = std::string();
+  MQ_ASSIGN_OR_RETURN(api::TransformedModel transformed,
+                      api::transform_owned_bytes(std::move(input), name, request, format));
   val result = val::object();
   result.set("bytes", bytes_to_js(transformed.bytes));
   transformed.bytes = std::string();

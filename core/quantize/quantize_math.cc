@@ -154,6 +154,28 @@ float half_bits_to_float(uint16_t h) {
   return out;
 }
 
+void QuantizationErrorAccumulator::add_block(const float* original, const float* restored, size_t count) {
+  constexpr size_t kLanes = 4;
+  double largest[kLanes] = {max_abs_, 0, 0, 0};
+  double noise[kLanes] = {noise_, 0, 0, 0};
+  double signal[kLanes] = {signal_, 0, 0, 0};
+  size_t i = 0;
+  for (; i + kLanes <= count; i += kLanes) {
+    for (size_t lane = 0; lane < kLanes; ++lane) {
+      const double o = static_cast<double>(original[i + lane]);
+      const double d = o - static_cast<double>(restored[i + lane]);
+      largest[lane] = std::max(largest[lane], std::fabs(d));  // a NaN difference is skipped, as in add()
+      noise[lane] += d * d;
+      signal[lane] += o * o;
+    }
+  }
+  max_abs_ = std::max(std::max(largest[0], largest[1]), std::max(largest[2], largest[3]));
+  noise_ = (noise[0] + noise[1]) + (noise[2] + noise[3]);
+  signal_ = (signal[0] + signal[1]) + (signal[2] + signal[3]);
+  count_ += i;
+  for (; i < count; ++i) add(original[i], restored[i]);
+}
+
 QuantizationError QuantizationErrorAccumulator::result() const {
   QuantizationError e;
   e.max_abs = max_abs_;

@@ -77,6 +77,7 @@ export function graphModelArtifacts(bytes) {
     offset += chunk.length;
   }
   const modelTopology = GraphDef.toObject(graph, { enums: String, longs: String, bytes: String, defaults: false });
+  modelTopology.versions ??= {};  // tfjs reads versions.producer
   return { format: 'graph-model', modelTopology, weightSpecs, weightData: weightData.buffer };
 }
 

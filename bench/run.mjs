@@ -21,6 +21,7 @@ const runs = Number(option('--runs', 5));
 const quick = args.includes('--quick');
 const browser = !args.includes('--no-browser');
 const outDir = join(root, 'bench/out');
+const haveWasm = existsSync(join(wasmDir, 'modelquant-core.wasm'));
 const shared = resolve(root, '../shared/models');
 mkdirSync(outDir, { recursive: true });
 
@@ -40,9 +41,10 @@ function exampleModel(scale) {
 }
 const models = [];
 for (const scale of quick ? [10] : [10, 100, 500]) models.push({ ...exampleModel(scale), scale });
-for (const file of ['npm_nsfwjs_mobilenet_v2_mid.pb', 'poets_mobilenet_v1_0.25_128_frozen.pb']) {
+// The recipe's strip_unused_nodes needs a fully known input shape.
+for (const [file, shape] of [['npm_nsfwjs_mobilenet_v2_mid.pb', '1,224,224,3'], ['poets_mobilenet_v1_0.25_128_frozen.pb', null]]) {
   const path = join(shared, file);
-  if (existsSync(path)) models.push({ name: file.replace(/\.pb$/, ''), path });
+  if (existsSync(path)) models.push({ name: file.replace(/\.pb$/, ''), path, shape });
   else log(`SKIPPED ${file}: ${shared} is absent`);
 }
 for (const model of models) model.bytes = statSync(model.path).size;
@@ -105,24 +107,26 @@ const results = [];
 for (const model of models) {
   log(`${model.name} (${mb(model.bytes)})`);
   const out = (tag) => join(outDir, `out_${tag}.pb`);
+  const shape = model.shape ? ['--shape', model.shape] : [];
   const wasm = (tag, flag, value) => () => {
-    const r = timed('node', [wasmScript, wasmDir, model.path, out(tag), flag, value]);
+    const r = timed('node', [wasmScript, wasmDir, model.path, out(tag), flag, value, ...(flag === '--recipe' ? shape : [])]);
     return { ...r, heap: JSON.parse(r.stdout.trim().split('\n').pop()).heap_bytes };
   };
   const programs = {
     floor: () => timed(floor, [model.path, out('floor')]),
     native_qw: () => timed(modelquant, ['transform', model.path, '-o', out('native_qw'), '--transforms', 'quantize_weights']),
     native_recipe: () =>
-      timed(modelquant, ['transform', model.path, '-o', out('native_recipe'), '--recipe', 'optimize_quantize_weights']),
-    wasm_qw: wasm('wasm_qw', '--transforms', 'quantize_weights'),
-    wasm_recipe: wasm('wasm_recipe', '--recipe', 'optimize_quantize_weights'),
+      timed(modelquant, ['transform', model.path, '-o', out('native_recipe'), '--recipe', 'optimize_quantize_weights', ...shape]),
+    ...(haveWasm
+      ? { wasm_qw: wasm('wasm_qw', '--transforms', 'quantize_weights'), wasm_recipe: wasm('wasm_recipe', '--recipe', 'optimize_quantize_weights') }
+      : {}),
     peer_qw: () => timed('node', [peerScript, model.path, out('peer_qw')]),
   };
   const m = measure(programs);
   // The wasm module and the JS peer must have written what the native tool wrote.
   const same = (a, b) => readFileSync(out(a)).equals(readFileSync(out(b)));
-  if (!same('wasm_qw', 'native_qw')) throw new Error(`${model.name}: wasm quantize_weights output differs from native`);
-  if (!same('wasm_recipe', 'native_recipe')) throw new Error(`${model.name}: wasm recipe output differs from native`);
+  if (haveWasm && !same('wasm_qw', 'native_qw')) throw new Error(`${model.name}: wasm quantize_weights output differs from native`);
+  if (haveWasm && !same('wasm_recipe', 'native_recipe')) throw new Error(`${model.name}: wasm recipe output differs from native`);
   if (model.bytes < 50e6) {
     check(spawnSync('node', [join(root, 'bench/js_peer/same_graph.mjs'), out('native_qw'), out('peer_qw')], { encoding: 'utf8' }),
       `${model.name}: the JS peer's graph is not the native one`);
@@ -136,23 +140,24 @@ for (const { model, m } of results) {
 for (const { model, m } of results) {
   row('P1 recipe ÷ floor', model.name, sec(m.native_recipe.seconds), sec(m.floor.seconds), m.native_recipe.seconds / m.floor.seconds, 1.5);
 }
-for (const { model, m } of results) {
+if (!haveWasm) row('P2, P3 (wasm), P4 (wasm), P5', '-', 'not measured', '-', NaN, null, `no wasm build in ${wasmDir}`);
+for (const { model, m } of haveWasm ? results : []) {
   row('P2 wasm (node) ÷ native, quantize_weights', model.name, sec(m.wasm_qw.seconds), sec(m.native_qw.seconds), m.wasm_qw.seconds / m.native_qw.seconds, 2.0);
   row('P2 wasm (node) ÷ native, recipe', model.name, sec(m.wasm_recipe.seconds), sec(m.native_recipe.seconds), m.wasm_recipe.seconds / m.native_recipe.seconds, 2.0);
 }
 for (const { model, m } of results) {
   row('P3 native ÷ JS peer (protobufjs)', model.name, sec(m.native_qw.seconds), sec(m.peer_qw.seconds), m.native_qw.seconds / m.peer_qw.seconds, 0.3);
-  row('P3 wasm (node) ÷ JS peer', model.name, sec(m.wasm_qw.seconds), sec(m.peer_qw.seconds), m.wasm_qw.seconds / m.peer_qw.seconds, 0.5);
+  if (haveWasm) row('P3 wasm (node) ÷ JS peer', model.name, sec(m.wasm_qw.seconds), sec(m.peer_qw.seconds), m.wasm_qw.seconds / m.peer_qw.seconds, 0.5);
 }
 for (const { model, m } of results) {
   row('P4 native peak RSS ÷ file, recipe', model.name, mb(m.native_recipe.rss), mb(model.bytes), m.native_recipe.rss / model.bytes, 2.0);
   row('P4 JS peer peak RSS ÷ file (for comparison)', model.name, mb(m.peer_qw.rss), mb(model.bytes), m.peer_qw.rss / model.bytes, null);
-  row('P4 wasm peak heap ÷ file, recipe', model.name, mb(m.wasm_recipe.heap), mb(model.bytes), m.wasm_recipe.heap / model.bytes, 3.0);
+  if (haveWasm) row('P4 wasm peak heap ÷ file, recipe', model.name, mb(m.wasm_recipe.heap), mb(model.bytes), m.wasm_recipe.heap / model.bytes, 3.0);
 }
 
 // ---------------------------------------------------------------- P3 parse alone
 const har = join(shared, 'har_lstm.pb');
-if (existsSync(har)) {
+if (haveWasm && existsSync(har)) {
   log('parse alone: har_lstm');
   const ours = JSON.parse(check(spawnSync('node', [join(root, 'bench/wasm_parse.mjs'), wasmDir, har, '15'], { encoding: 'utf8' }), 'wasm parse').stdout);
   const peer = JSON.parse(check(spawnSync('node', [peerScript, '--decode-only', har, '15'], { encoding: 'utf8' }), 'protobufjs decode').stdout);
@@ -161,7 +166,7 @@ if (existsSync(har)) {
 }
 
 // ---------------------------------------------------------------- P5 size
-{
+if (haveWasm) {
   const files = ['modelquant-core.wasm', 'modelquant-core.mjs', 'modelquant.mjs'];
   const gz = files.reduce((sum, f) => sum + gzipSync(readFileSync(join(wasmDir, f)), { level: 9 }).length, 0);
   const raw = files.reduce((sum, f) => sum + statSync(join(wasmDir, f)).size, 0);
@@ -187,7 +192,7 @@ if (existsSync(har)) {
 }
 
 // ---------------------------------------------------------------- P2 in Chromium
-if (browser) {
+if (browser && haveWasm) {
   log('P2 in Chromium (worker)');
   const result = spawnSync('node', [join(root, 'bench/browser_transform.mjs'), wasmDir, ...results.map((r) => r.model.path)], {
     encoding: 'utf8',
@@ -195,6 +200,7 @@ if (browser) {
   });
   if (result.status === 0) {
     const byPath = new Map(results.map((r) => [r.model.path, r]));
+    // One JSON line per model.
     for (const line of result.stdout.trim().split('\n')) {
       const r = JSON.parse(line);
       const native = byPath.get(r.path).m.native_qw.seconds;

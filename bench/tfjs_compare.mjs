@@ -7,7 +7,7 @@
 // over RUNS calls after one warm-up call. The outputs must agree.
 // Prints one JSON line per model: {model, ours_ms, tfjs_ms, max_abs_difference, note}.
 //
-//   node bench/tfjs_compare.mjs --native build/bench [--runs 5] [MODEL.pb:input=1x224x224x3 ...]
+//   node bench/tfjs_compare.mjs --native build/bench [--runs 5] [MODEL.pb:INPUT=1x224x224x3:OUTPUT ...]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -30,7 +30,8 @@ const shared = resolve(root, '../shared/models');
 
 const specs = args.length
   ? args
-  : [`${join(shared, 'npm_nsfwjs_mobilenet_v2_mid.pb')}:input=1x224x224x3`, `${join(outDir, 'example_cnn_100.pb')}:input=1x64x64x3`];
+  : [`${join(shared, 'npm_nsfwjs_mobilenet_v2_mid.pb')}:input=1x224x224x3:Identity`,
+     `${join(outDir, 'example_cnn_100.pb')}:input=1x64x64x3:predictions:optimizing_for_deployment`];
 
 // A little-endian float32 .npy file → {shape, data}.
 function readNpy(path) {
@@ -47,24 +48,36 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 
 setWasmPaths(`${join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist')}/`);
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+// tensorflowjs_converter drops CheckNumerics; tfjs has no kernel for it.
+tf.registerOp('CheckNumerics', (node) => tf.clone(node.inputs[0]));
 await tf.setBackend('wasm');
 await tf.ready();
 
 for (const spec of specs) {
-  const [model, shapeSpec] = spec.split(':');
+  // A fourth field names a recipe run first (the example CNN has ops tfjs
+  // lacks, BatchNormWithGlobalNormalization and CheckNumerics, which
+  // tensorflowjs_converter would fold away too); both then run its output.
+  let [model, shapeSpec, output, recipe] = spec.split(':');
   if (!existsSync(model)) {
     console.error(`SKIPPED ${model}: absent`);
     continue;
   }
   const [inputName, shapeText] = shapeSpec.split('=');
-  const name = basename(model, '.pb');
-  const work = join(outDir, `tfjs_${name}`);
+  let name = basename(model, '.pb');
+  if (recipe) {
+    const prepared = join(outDir, `${name}_${recipe}.pb`);
+    const result = spawnSync(modelquant, ['transform', model, '-o', prepared, '--recipe', recipe, '--outputs', output], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`modelquant transform ${model}: ${result.stderr}`);
+    model = prepared;
+    name = `${name} after ${recipe}`;
+  }
+  const work = join(outDir, `tfjs_${basename(model, '.pb')}`);
   mkdirSync(work, { recursive: true });
 
   // Ours, whole processes; the first writes the generated input.
   const oursMs = [];
   for (let i = 0; i < runs; ++i) {
-    const result = spawnSync(modelquant, ['run', model, '--shape', `${inputName}=${shapeText}`, '--out-dir', work, '--save-inputs'], {
+    const result = spawnSync(modelquant, ['run', model, '--shape', `${inputName}=${shapeText}`, '--outputs', output, '--out-dir', work, '--save-inputs'], {
       encoding: 'utf8',
     });
     if (result.status !== 0) throw new Error(`modelquant run ${model}: ${result.stderr}`);
@@ -82,7 +95,7 @@ for (const spec of specs) {
       format: modelJson.format,
     }),
   );
-  const outputs = graphModel.outputs.map((o) => o.name);
+  const outputs = [output];
   const input = readNpy(join(work, `input.${inputName.replace(/[/:]/g, '_')}.npy`));
   const inputTensor = tf.tensor(input.data, input.shape, 'float32');
   const execute = () => {

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "core/graph/graph_checks.h"
 #include "core/graph/input_names.h"
 #include "core/io/file.h"
 #include "core/util/json_quote.h"
@@ -131,6 +132,7 @@ StatusOr<TransformedModel> transform_bytes(std::string_view model, const std::st
                                            const TransformOptions& options) {
   tensorflow::GraphDef graph;
   MQ_RETURN_IF_ERROR(parse_graph(model, source_name, &graph));
+  MQ_RETURN_IF_ERROR(check_graph_well_formed(graph, source_name));
   return transform_parsed(std::move(graph), request, output_format, options);
 }
 
@@ -140,6 +142,7 @@ StatusOr<TransformedModel> transform_owned_bytes(std::string&& model, const std:
   tensorflow::GraphDef graph;
   MQ_RETURN_IF_ERROR(parse_graph(model, source_name, &graph));
   std::string().swap(model);
+  MQ_RETURN_IF_ERROR(check_graph_well_formed(graph, source_name));
   return transform_parsed(std::move(graph), request, output_format, options);
 }
 
@@ -149,6 +152,7 @@ Status transform_graph(const std::string& path_to_model, const std::string& save
   if (file_name.empty()) return Status::error("file_name is empty: name the file to write in save_dir");
   tensorflow::GraphDef graph;
   MQ_RETURN_IF_ERROR(load_graph_file(path_to_model, &graph));
+  MQ_RETURN_IF_ERROR(check_graph_well_formed(graph, path_to_model));
   TransformRequest request;
   request.transforms = join_transforms(transforms);
   request.inputs = inputs;

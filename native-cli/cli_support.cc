@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "core/graph/graph_checks.h"
 #include "core/io/file.h"
 
 namespace mq::cli {
@@ -43,6 +44,12 @@ LoadedModel load_model_or_fail(const std::string& path) {
   fail_if_error(size.status());
   model.file_size = *size;
   fail_if_error(load_graph_file(path, &model.graph, &model.format));
+  return model;
+}
+
+LoadedModel load_well_formed_model_or_fail(const std::string& path) {
+  LoadedModel model = load_model_or_fail(path);
+  fail_if_error(check_graph_well_formed(model.graph, path));
   return model;
 }
 

@@ -49,6 +49,9 @@ struct LoadedModel {
   unsigned long long file_size = 0;
 };
 LoadedModel load_model_or_fail(const std::string& path);
+// The same for commands that transform or run the graph: also stops (exit 2)
+// when the graph is not well formed (core/graph/graph_checks.h).
+LoadedModel load_well_formed_model_or_fail(const std::string& path);
 
 // Writes a model atomically. Refuses to replace `input_path` unless
 // `overwrite_input` is set.

@@ -20,6 +20,7 @@ void add_recipes_command(CLI::App& app);
 void add_transforms_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_compare_command(CLI::App& app);
+void add_keras2pb_command(CLI::App& app);
 
 // Front doors: TensorFlow's own tools with their own flag syntax
 // (--flag=value), reachable as "modelquant <name> ..." and as an executable

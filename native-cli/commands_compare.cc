@@ -23,8 +23,8 @@ struct CompareCommandOptions {
 };
 
 void run_compare(const CompareCommandOptions& options) {
-  LoadedModel first = load_model_or_fail(options.first);
-  LoadedModel second = load_model_or_fail(options.second);
+  LoadedModel first = load_well_formed_model_or_fail(options.first);
+  LoadedModel second = load_well_formed_model_or_fail(options.second);
   CompareOptions compare_options;
   compare_options.run = run_options_or_fail(options.flags);
   compare_options.rtol = options.rtol;

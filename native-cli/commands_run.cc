@@ -23,10 +23,10 @@ struct RunCommandOptions {
 };
 
 void run_run(const RunCommandOptions& options) {
-  LoadedModel model = load_model_or_fail(options.model);
+  LoadedModel model = load_well_formed_model_or_fail(options.model);
   RunOptions run_options = run_options_or_fail(options.flags);
   StatusOr<RunResult> result = run_model(model.graph, run_options);
-  fail_if_error(result.status());
+  fail_if_error(result.status().with_context(options.model));
 
   std::error_code error;
   std::filesystem::create_directories(options.out_dir, error);

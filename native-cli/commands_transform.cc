@@ -34,7 +34,7 @@ void run_transform(const TransformCommandOptions& options) {
     fail_bad_input("--shape goes with --recipe; in --transforms write strip_unused_nodes(shape=\"...\")");
   if (!options.transforms.empty()) check_transform_string_or_fail("--transforms", options.transforms);
 
-  LoadedModel model = load_model_or_fail(options.input);
+  LoadedModel model = load_well_formed_model_or_fail(options.input);
   api::TransformRequest request;
   request.transforms = options.transforms;
   request.recipe = options.recipe;

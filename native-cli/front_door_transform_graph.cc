@@ -15,6 +15,7 @@
 #include <cstdlib>
 
 #include "core/api.h"
+#include "core/graph/graph_checks.h"
 #include "core/io/file.h"
 #include "core/transforms/registry.h"
 #include "native-cli/cli_support.h"
@@ -27,6 +28,7 @@ namespace {
 struct Flags {
   std::string in_graph, out_graph, inputs, outputs, transforms;
   bool output_as_text = false;
+  bool overwrite_input = false;
   bool help = false;
 };
 
@@ -45,6 +47,7 @@ std::string usage(const std::string& program) {
                      line("--inputs=\"\"", "string", "inputs") + line("--outputs=\"\"", "string", "outputs") +
                      line("--transforms=\"\"", "string", "list of transforms") +
                      line("--output_as_text=false", "bool", "whether to write the graph in text protobuf format") +
+                     line("--overwrite_input=false", "bool", "allow out_graph to be the in_graph file") +
                      "\nTransforms are:\n";
   for (const TransformDefinition& transform : transform_table()) text += std::string(transform.name) + "\n";
   return text;
@@ -60,7 +63,10 @@ Flags parse_flags(const std::vector<std::string>& args, const std::string& progr
       {"--inputs=", &Flags::inputs},       {"--outputs=", &Flags::outputs},
       {"--transforms=", &Flags::transforms},
   };
-  const std::string kOutputAsText = "--output_as_text";
+  const std::pair<const char*, bool Flags::*> kBoolFlags[] = {
+      {"--output_as_text", &Flags::output_as_text},
+      {"--overwrite_input", &Flags::overwrite_input},
+  };
   for (const std::string& arg : args) {
     bool matched = false;
     for (const auto& [prefix, field] : kStringFlags) {
@@ -69,13 +75,17 @@ Flags parse_flags(const std::vector<std::string>& args, const std::string& progr
       matched = true;
       break;
     }
+    for (const auto& [name, field] : kBoolFlags) {
+      if (matched || !starts_with(arg, name)) continue;
+      std::string rest = arg.substr(std::string(name).size());
+      if (!rest.empty() && rest[0] != '=') continue;
+      if (rest.empty() || rest == "=true") flags.*field = true;
+      else if (rest == "=false") flags.*field = false;
+      else fail_bad_input("Couldn't interpret value " + rest + " for flag " + std::string(name).substr(2) + ".");
+      matched = true;
+    }
     if (matched) continue;
-    if (starts_with(arg, kOutputAsText)) {
-      std::string rest = arg.substr(kOutputAsText.size());
-      if (rest.empty() || rest == "=true") flags.output_as_text = true;
-      else if (rest == "=false") flags.output_as_text = false;
-      else fail_bad_input("Couldn't interpret value " + rest + " for flag output_as_text.");
-    } else if (arg == "--help" || arg == "-h") {
+    if (arg == "--help" || arg == "-h") {
       flags.help = true;
     } else {
       fail_bad_input("Unknown argument " + arg + ". See " + program + " --help");
@@ -127,6 +137,10 @@ int run_transform_graph(const std::string& program, const std::vector<std::strin
   if (!loaded.is_ok())
     throw CommandFailure("Loading graph '" + flags.in_graph + "' failed with " + loaded.message(),
                          exit_code_for(loaded));
+  fail_if_error(check_graph_well_formed(graph, flags.in_graph));
+  if (!flags.overwrite_input && same_file(in_graph, out_graph))
+    fail_bad_input("refusing to write over the input file '" + flags.out_graph +
+                   "'; pass --overwrite_input to replace it");
   StatusOr<unsigned long long> input_bytes = file_size(in_graph);
 
   api::TransformRequest request;

@@ -35,6 +35,7 @@ void (*const kCommands[])(CLI::App&) = {
     mq::cli::add_example_command,
     mq::cli::add_run_command,
     mq::cli::add_compare_command,
+    mq::cli::add_keras2pb_command,
 };
 
 std::string basename_of(const std::string& path) {

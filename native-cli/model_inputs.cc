@@ -30,11 +30,19 @@ void add_model_input_flags(CLI::App* command, ModelInputFlags* flags) {
   command->add_option("--outputs", flags->outputs,
                       "Tensors to compute, comma-separated (default: the graph's outputs)");
   command->add_option("--seed", flags->seed, "Seed of the generated inputs (default 1)");
+  command->add_option("--memory-limit", flags->memory_limit,
+                      "Most memory the tensors of the run may take at once, e.g. 512M or 2G (default 4G); a run "
+                      "that needs more stops with a message");
 }
 
 RunOptions run_options_or_fail(const ModelInputFlags& flags) {
   RunOptions options;
   options.seed = flags.seed;
+  if (!flags.memory_limit.empty()) {
+    StatusOr<unsigned long long> limit = parse_memory_size(flags.memory_limit);
+    fail_if_error(limit.status().with_context("--memory-limit"));
+    options.memory_limit_bytes = *limit;
+  }
   for (const std::string& text : flags.inputs) {
     auto [name, path] = name_and_value("--input", text, "input=image.npy");
     StatusOr<Tensor> value = read_npy_file(path);

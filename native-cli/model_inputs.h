@@ -18,9 +18,10 @@ struct ModelInputFlags {
   std::vector<std::string> shapes;  // "name=1x224x224x3"
   std::string outputs;              // "a,b"
   uint64_t seed = 1;
+  std::string memory_limit;  // "4G"; empty: RunOptions' default
 };
 
-// Adds --input, --shape, --outputs and --seed to a command.
+// Adds --input, --shape, --outputs, --seed and --memory-limit to a command.
 void add_model_input_flags(CLI::App* command, ModelInputFlags* flags);
 
 // Reads the .npy files and parses the shapes; stops with exit code 2 on a

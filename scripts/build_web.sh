@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Puts the WebAssembly module next to the page: copies the wasm build outputs
-# the page loads into web/dist/, where the page's worker imports
-# dist/modelquant.mjs (the JS API, wasm/modelquant.mjs), which loads
-# modelquant-core.mjs (the Emscripten ES module factory) and its .wasm file.
+# Builds both forms of the page from the wasm build:
+#  - the hosted page (web/ as it is, plus web/dist/): copies the wasm build
+#    outputs into web/dist/, where the page's worker imports dist/modelquant.mjs
+#    (the JS API, wasm/modelquant.mjs), which loads modelquant-core.mjs (the
+#    Emscripten ES module factory) and its .wasm file;
+#  - the single-file page web/dist/modelquant-offline.html (scripts/build_offline.mjs,
+#    from modelquant-single.mjs, the SINGLE_FILE build), which works opened from disk.
+# It also copies the example model next to the example documentation page
+# (web/examples/models/example_cnn.pb).
 #
 #   bash scripts/build_web.sh [WASM_BUILD_DIR]     (default: build/wasm)
 #
@@ -13,7 +18,7 @@ cd "$(dirname "$0")/.."
 
 build_dir=${1:-build/wasm}
 dist=web/dist
-page_files=(modelquant.mjs modelquant-core.mjs modelquant-core.wasm)
+page_files=(modelquant.mjs modelquant-core.mjs modelquant-core.wasm modelquant-single.mjs)
 
 # The outputs sit in the build tree's wasm/ folder; the folder itself may be given too.
 if [[ -f $build_dir/wasm/modelquant-core.wasm ]]; then
@@ -35,3 +40,9 @@ for file in "${page_files[@]}"; do
   cp "$outputs_dir/$file" "$dist/"
 done
 echo "build_web: copied ${page_files[*]} from $outputs_dir into $dist/"
+
+node scripts/build_offline.mjs
+
+mkdir -p web/examples/models
+cp examples/example_cnn.pb web/examples/models/example_cnn.pb
+echo "build_web: copied examples/example_cnn.pb into web/examples/models/"

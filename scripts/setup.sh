@@ -28,7 +28,7 @@ APT_GET=(apt-get -o DPkg::Lock::Timeout=600 -y -qq)
 
 # --- 1. Debian packages ------------------------------------------------------
 APT_PACKAGES=(
-  build-essential cmake ninja-build pkg-config git ca-certificates xz-utils gzip
+  build-essential cmake ninja-build pkg-config git ca-certificates xz-utils gzip ccache
   protobuf-compiler libprotobuf-dev libeigen3-dev
   catch2 libcli11-dev nlohmann-json3-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev

@@ -6,11 +6,14 @@
 #   4. wasm build + node --test tests/wasm
 #   5. node --test tests/web            browser tests (after scripts/build_web.sh copies the
 #                                       wasm build into web/dist), when tests/web exists
+#   6. scripts/fuzz.sh 30               every fuzz target for 30 s (two at a time) after
+#                                       replaying the inputs it ever crashed on
 # Stops at the first failure with a non-zero exit code.
 #
 # Environment:
 #   MQ_JOBS   parallel build jobs (default: the number of cores)
 #   MQ_CACHE  where setup.sh keeps the protobuf wasm build (default ~/.cache/modelquant)
+#   MQ_FUZZ_SECONDS  seconds per fuzz target (default 30; 0 skips fuzzing, saying so)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +24,15 @@ export MQ_CACHE=${MQ_CACHE:-${HOME:-/root}/.cache/modelquant}
 export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+
+# ccache keeps compiled objects between runs (three C++ builds: Release,
+# ASan, fuzz); paths are taken relative to the checkout so another clone of
+# the same tree reuses them.
+if command -v ccache >/dev/null 2>&1; then
+  export CMAKE_C_COMPILER_LAUNCHER=ccache CMAKE_CXX_COMPILER_LAUNCHER=ccache
+  export CCACHE_BASEDIR=$PWD CCACHE_DIR=${CCACHE_DIR:-$MQ_CACHE/ccache} CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+  export CCACHE_NOHASHDIR=1
+fi
 
 TOTAL_START=$SECONDS
 SECTION_NAME=""
@@ -64,7 +76,7 @@ section "debug-asan tests (ctest)"
 ctest --test-dir build/debug-asan --output-on-failure
 
 section "wasm build (Emscripten, -O3)"
-cmake --preset wasm >/dev/null
+env -u CMAKE_C_COMPILER_LAUNCHER -u CMAKE_CXX_COMPILER_LAUNCHER cmake --preset wasm >/dev/null
 cmake --build build/wasm -j"$JOBS"
 for output in modelquant-core.wasm modelquant-core.mjs modelquant-single.mjs modelquant.mjs; do
   [[ -f build/wasm/wasm/$output ]] || { echo "missing build/wasm/wasm/$output" >&2; exit 1; }
@@ -84,6 +96,15 @@ if [[ -d tests/web ]]; then
 else
   echo
   echo "SKIPPED: browser tests: tests/web does not exist yet"
+fi
+
+FUZZ_SECONDS=${MQ_FUZZ_SECONDS:-30}
+if ((FUZZ_SECONDS > 0)); then
+  section "fuzz (${FUZZ_SECONDS} s per target)"
+  bash scripts/fuzz.sh "$FUZZ_SECONDS"
+else
+  echo
+  echo "SKIPPED: fuzzing: MQ_FUZZ_SECONDS=0"
 fi
 
 end_section

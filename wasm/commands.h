@@ -22,6 +22,8 @@ Result convert(const val& bytes, const val& options);
 // and prints. inputs/outputs are arrays of names or comma-separated strings;
 // missing ones are detected as the CLI does. A transform string that does
 // not parse fails with {offset, line, column, excerpt} as the error's value.
+// options.onProgress (a function) is called with {phase: "parse"}, {phase:
+// "transform", index, count, name} before each transform, and {phase: "serialize"}.
 Result transform(const val& bytes, const val& options);
 
 // The transform table ({transforms, common_parameters}, `modelquant transforms

@@ -1,4 +1,5 @@
 #include "core/eval/compare.h"
+#include "core/graph/graph_checks.h"
 #include "core/io/graph_io.h"
 #include "wasm/commands.h"
 #include "wasm/tensor_values.h"
@@ -29,11 +30,13 @@ Result compare(const val& bytes, const val& options) {
     MQ_ASSIGN_OR_RETURN(std::string input, bytes_from_js(bytes, name));
     MQ_RETURN_IF_ERROR(parse_graph(input, name, &first));
   }
+  MQ_RETURN_IF_ERROR(check_graph_well_formed(first, name));
   {
     if (options.isUndefined() || options.isNull()) return Status::error("compare needs the second model's bytes");
     MQ_ASSIGN_OR_RETURN(std::string input, bytes_from_js(options["other"], other_name));
     MQ_RETURN_IF_ERROR(parse_graph(input, other_name, &second));
   }
+  MQ_RETURN_IF_ERROR(check_graph_well_formed(second, other_name));
   MQ_ASSIGN_OR_RETURN(Comparison comparison, compare_models(first, second, compare_options));
   return json_to_js(comparison_json(comparison));
 }

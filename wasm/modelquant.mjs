@@ -62,6 +62,9 @@ export function wrapCore(core) {
     //           {inputs, outputs, format: 'binary' | 'text', name}) → {bytes: Uint8Array, report}
     // The bytes and report are what `modelquant transform … --json` writes and prints. A transform
     // string that does not parse rejects with error.value = {offset, line, column, excerpt}.
+    // options.onProgress, when given, is called (synchronously, from inside the call) with
+    // {phase: 'parse'}, {phase: 'transform', index, count, name} before each transform, and
+    // {phase: 'serialize'}: a worker can post these to its page while the call runs.
     transform: async (bytes, options = {}) => call('transform', bytes, options),
     // Every transform with its parameters: {transforms: [{name, help, parameters}], common_parameters}
     transforms: async () => core.transforms(),

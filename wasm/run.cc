@@ -1,3 +1,4 @@
+#include "core/graph/graph_checks.h"
 #include "core/io/graph_io.h"
 #include "wasm/commands.h"
 #include "wasm/tensor_values.h"
@@ -12,7 +13,10 @@ Result run(const val& bytes, const val& options) {
     MQ_ASSIGN_OR_RETURN(std::string input, bytes_from_js(bytes, name));
     MQ_RETURN_IF_ERROR(parse_graph(input, name, &graph));
   }
-  MQ_ASSIGN_OR_RETURN(RunResult result, run_model(graph, run_options));
+  MQ_RETURN_IF_ERROR(check_graph_well_formed(graph, name));
+  StatusOr<RunResult> run_result = run_model(graph, run_options);
+  if (!run_result.is_ok()) return run_result.status().with_context(name);
+  RunResult& result = *run_result;
   val outputs = val::array();
   for (size_t i = 0; i < result.outputs.size(); ++i) {
     MQ_ASSIGN_OR_RETURN(val output, tensor_to_js(result.output_names[i], result.outputs[i]));

@@ -1,5 +1,6 @@
 #include "wasm/tensor_values.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -97,6 +98,13 @@ StatusOr<RunOptions> run_options_from_js(const val& options) {
     if (!(number >= 0) || number != std::floor(number) || number > 9.0e15)
       return Status::error("option 'seed' must be a whole number >= 0");
     run.seed = static_cast<uint64_t>(number);
+  }
+  val memory_limit = options["memoryLimit"];
+  if (!memory_limit.isUndefined() && !memory_limit.isNull()) {
+    double number = memory_limit.isNumber() ? memory_limit.as<double>() : -1;
+    if (!(number >= 1) || number > 1.8e19)
+      return Status::error("option 'memoryLimit' must be a number of bytes >= 1");
+    run.memory_limit_bytes = std::min(static_cast<unsigned long long>(number), run.memory_limit_bytes);
   }
   return run;
 }

@@ -2,6 +2,7 @@
 #include <vector>
 
 #include "core/api.h"
+#include "core/io/graph_io.h"
 #include "core/transforms/apply_transforms.h"
 #include "core/transforms/recipes.h"
 #include "core/transforms/registry.h"
@@ -63,13 +64,38 @@ Result transform(const val& bytes, const val& options) {
       return Result(Status::error("--transforms " + parsed.status().message()), where);
     }
   }
-  MQ_ASSIGN_OR_RETURN(std::string input, bytes_from_js(bytes, name));
-  MQ_ASSIGN_OR_RETURN(api::TransformedModel transformed,
-                      api::transform_owned_bytes(std::move(input), name, request, format));
+  // api::transform_bytes's three steps, each announced to options.onProgress
+  // (when it is a function), and the input freed as soon as it is parsed.
+  const val on_progress = options.isUndefined() || options.isNull() ? val::undefined() : options["onProgress"];
+  const bool reports_progress = on_progress.typeOf().as<std::string>() == "function";
+  auto announce = [&](const char* phase, val event) {
+    if (!reports_progress) return;
+    event.set("phase", std::string(phase));
+    on_progress(event);
+  };
+  tensorflow::GraphDef graph;
+  {
+    MQ_ASSIGN_OR_RETURN(std::string input, bytes_from_js(bytes, name));
+    announce("parse", val::object());
+    MQ_RETURN_IF_ERROR(parse_graph(input, name, &graph));
+  }
+  TransformOptions transform_options;
+  transform_options.on_transform_start = [&](size_t index, size_t count, const TransformSpec& spec) {
+    val event = val::object();
+    event.set("index", static_cast<double>(index));
+    event.set("count", static_cast<double>(count));
+    event.set("name", spec.name);
+    announce("transform", event);
+  };
+  MQ_ASSIGN_OR_RETURN(api::TransformOutcome outcome, api::transform(std::move(graph), request, transform_options));
+  announce("serialize", val::object());
   val result = val::object();
-  result.set("bytes", bytes_to_js(transformed.bytes));
-  transformed.bytes = std::string();
-  result.set("report", json_to_js(api::transform_report_json(transformed.outcome)));
+  {
+    MQ_ASSIGN_OR_RETURN(std::string output, serialize_graph(outcome.graph, format));
+    outcome.graph.Clear();
+    result.set("bytes", bytes_to_js(output));
+  }
+  result.set("report", json_to_js(api::transform_report_json(outcome)));
   return result;
 }
 

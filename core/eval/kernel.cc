@@ -2,7 +2,24 @@
 
 #include <algorithm>
 
+#ifdef __EMSCRIPTEN__
+#include <malloc.h>
+#endif
+
 namespace mq {
+
+unsigned long long default_memory_limit() {
+  constexpr unsigned long long kNativeLimit = 4ULL << 30;
+#ifdef __EMSCRIPTEN__
+  // The module's memory stops at 4 GB (MAXIMUM_MEMORY in wasm/CMakeLists.txt);
+  // keep 256 MiB for the graphs, copies and results around the tensors.
+  constexpr unsigned long long kCeiling = 4ULL << 30, kMargin = 256ULL << 20;
+  const unsigned long long in_use = static_cast<unsigned long long>(mallinfo().uordblks);
+  return in_use + kMargin >= kCeiling ? 0 : std::min(kNativeLimit, kCeiling - kMargin - in_use);
+#else
+  return kNativeLimit;
+#endif
+}
 
 Status MemoryBudget::reserve(unsigned long long bytes, const std::string& what) {
   if (bytes > limit_ || used_ > limit_ - bytes) {
@@ -48,6 +65,10 @@ StatusOr<Tensor> KernelContext::allocate(DataType dtype, Shape shape) const {
                                               shape_string(shape));
   if (!reserved.is_ok()) return reserved;
   return Tensor(dtype, std::move(shape));
+}
+
+Status KernelContext::reserve_temporary(unsigned long long bytes, const std::string& what) const {
+  return budget.reserve(bytes, "node '" + node.name() + "' (op " + node.op() + "): " + what);
 }
 
 StatusOr<DataType> KernelContext::attr_type(const std::string& name) const {

@@ -15,12 +15,19 @@
 
 namespace mq {
 
+// The budget an evaluation gets when nobody names one: 4 GiB natively; in
+// the WebAssembly build, whose memory cannot grow past 4 GB, what is left of
+// that (less a margin for the graphs and results) at the time of the call,
+// so that running out is a message and not an abort of the module.
+unsigned long long default_memory_limit();
+
 // Caps how many bytes of tensors an evaluation may hold at once; a kernel
 // asks before allocating a large result so it can fail with a message
 // instead of being killed.
 class MemoryBudget {
  public:
-  explicit MemoryBudget(unsigned long long limit_bytes = 4ULL << 30) : limit_(limit_bytes) {}
+  MemoryBudget() : MemoryBudget(default_memory_limit()) {}
+  explicit MemoryBudget(unsigned long long limit_bytes) : limit_(limit_bytes) {}
   // Fails with "… would need N bytes, over the budget of M" when too large.
   Status reserve(unsigned long long bytes, const std::string& what);
   void release(unsigned long long bytes) { used_ = bytes > used_ ? 0 : used_ - bytes; }
@@ -65,6 +72,10 @@ struct KernelContext {
   Status error(const std::string& message) const;
   // Allocates a zero-filled output after checking the budget.
   StatusOr<Tensor> allocate(DataType dtype, Shape shape) const;
+  // Charges the budget for temporary copies a kernel makes (a layout change,
+  // operands widened to float, a transposed input) before it makes them; the
+  // evaluator gives the bytes back when the kernel returns.
+  Status reserve_temporary(unsigned long long bytes, const std::string& what) const;
 };
 
 using KernelFn = Status (*)(KernelContext& context);

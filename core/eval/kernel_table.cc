@@ -16,6 +16,7 @@ void register_nn_pool_kernels(KernelTable& table);
 void register_nn_norm_kernels(KernelTable& table);
 void register_image_kernels(KernelTable& table);
 void register_quantization_kernels(KernelTable& table);
+void register_random_kernels(KernelTable& table);
 
 namespace {
 
@@ -32,6 +33,7 @@ KernelTable build_global_table() {
   register_nn_norm_kernels(table);
   register_image_kernels(table);
   register_quantization_kernels(table);
+  register_random_kernels(table);
   return table;
 }
 

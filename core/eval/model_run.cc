@@ -1,6 +1,8 @@
 #include "core/eval/model_run.h"
 
+#include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <type_traits>
 #include <set>
 #include <unordered_map>
@@ -36,33 +38,6 @@ class RandomBits {
  private:
   uint64_t state_;
 };
-
-std::string describe_shape_attr(const tensorflow::TensorShapeProto& shape) {
-  if (shape.unknown_rank()) return "<unknown rank>";
-  std::string out = "[";
-  for (int i = 0; i < shape.dim_size(); ++i)
-    out += (i ? "," : "") + (shape.dim(i).size() < 0 ? std::string("?") : std::to_string(shape.dim(i).size()));
-  return out + "]";
-}
-
-// A given value must have the Placeholder's dtype and fit its known sizes.
-Status check_given_input(const tensorflow::NodeDef& placeholder, const std::string& name, const Tensor& value) {
-  auto dtype = placeholder.attr().find("dtype");
-  if (dtype != placeholder.attr().end() && dtype->second.type() != value.dtype())
-    return Status::error("input '" + name + "' holds " + dtype_name(value.dtype()) + " values but the Placeholder '" +
-                         placeholder.name() + "' takes " + dtype_name(dtype->second.type()));
-  auto shape = placeholder.attr().find("shape");
-  if (shape == placeholder.attr().end() || !shape->second.has_shape() || shape->second.shape().unknown_rank())
-    return Status::ok();
-  const tensorflow::TensorShapeProto& expected = shape->second.shape();
-  bool fits = expected.dim_size() == value.rank();
-  for (int i = 0; fits && i < expected.dim_size(); ++i)
-    fits = expected.dim(i).size() < 0 || expected.dim(i).size() == value.dim(i);
-  if (!fits)
-    return Status::error("input '" + name + "' has shape " + shape_string(value.shape()) + " but the Placeholder '" +
-                         placeholder.name() + "' takes " + describe_shape_attr(expected));
-  return Status::ok();
-}
 
 }  // namespace
 
@@ -119,7 +94,8 @@ std::string output_file_name(const std::string& output) {
   return name + ".npy";
 }
 
-StatusOr<Tensor> generate_input(const tensorflow::NodeDef& placeholder, const Shape* shape_override, uint64_t seed) {
+StatusOr<Tensor> generate_input(const tensorflow::NodeDef& placeholder, const Shape* shape_override, uint64_t seed,
+                                MemoryBudget* budget) {
   const std::string& name = placeholder.name();
   auto dtype_attr = placeholder.attr().find("dtype");
   if (dtype_attr == placeholder.attr().end())
@@ -143,6 +119,9 @@ StatusOr<Tensor> generate_input(const tensorflow::NodeDef& placeholder, const Sh
   if (dtype == tensorflow::DT_STRING || dtype_size(dtype) == 0)
     return Status::error("input '" + name + "' is " + dtype_name(dtype) +
                          ": only numeric inputs can be generated; give a value");
+  if (budget != nullptr)
+    MQ_RETURN_IF_ERROR(budget->reserve(static_cast<unsigned long long>(elements) * dtype_size(dtype),
+                                       "input '" + name + "' (generated) of shape " + shape_string(shape)));
   Tensor tensor(dtype, shape);
   RandomBits bits(seed ^ fnv1a(name));
   bool supported = dispatch_numeric(dtype, [&](auto zero) {
@@ -163,6 +142,29 @@ StatusOr<Tensor> generate_input(const tensorflow::NodeDef& placeholder, const Sh
   return tensor;
 }
 
+StatusOr<unsigned long long> parse_memory_size(const std::string& text) {
+  auto fail = [&] {
+    return Status::error("memory size '" + text + "' should be a number of bytes or a size like 512M or 4G");
+  };
+  if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0]))) return fail();
+  char* end = nullptr;
+  double number = std::strtod(text.c_str(), &end);
+  if (!(number > 0)) return fail();
+  std::string unit(end);
+  if (unit == "iB" || unit == "B") unit.clear();
+  if (unit.size() >= 2 && (unit.substr(1) == "B" || unit.substr(1) == "iB" || unit.substr(1) == "b")) unit.resize(1);
+  double scale = 1;
+  if (unit.empty()) scale = 1;
+  else if (unit == "k" || unit == "K") scale = 1024.0;
+  else if (unit == "m" || unit == "M") scale = 1024.0 * 1024;
+  else if (unit == "g" || unit == "G") scale = 1024.0 * 1024 * 1024;
+  else if (unit == "t" || unit == "T") scale = 1024.0 * 1024 * 1024 * 1024;
+  else return fail();
+  double bytes = number * scale;
+  if (bytes < 1 || bytes > 1.8e19) return fail();
+  return static_cast<unsigned long long>(bytes);
+}
+
 StatusOr<RunResult> run_model(const tensorflow::GraphDef& graph, const RunOptions& options) {
   RunResult result;
   result.output_names = options.outputs.empty() ? default_outputs(graph) : options.outputs;
@@ -174,7 +176,6 @@ StatusOr<RunResult> run_model(const tensorflow::GraphDef& graph, const RunOption
   for (const Feed& feed : options.inputs) {
     const tensorflow::NodeDef* node = index.find(node_name_of(feed.tensor));
     if (node == nullptr) return Status::error("input '" + feed.tensor + "': the graph has no node of that name");
-    if (node->op() == "Placeholder") MQ_RETURN_IF_ERROR(check_given_input(*node, feed.tensor, feed.value));
     fed.push_back(feed.tensor);
     result.inputs.push_back({feed.tensor, feed.value, false});
   }
@@ -183,10 +184,11 @@ StatusOr<RunResult> run_model(const tensorflow::GraphDef& graph, const RunOption
     if (node == nullptr || node->op() != "Placeholder")
       return Status::error("a shape was given for '" + name + "', which is not a Placeholder of the graph");
   }
+  MemoryBudget generated_budget(options.memory_limit_bytes);
   for (const tensorflow::NodeDef* placeholder : needed_placeholders(graph, result.output_names, fed)) {
     auto shape = options.shapes.find(placeholder->name());
     MQ_ASSIGN_OR_RETURN(Tensor value, generate_input(*placeholder, shape == options.shapes.end() ? nullptr : &shape->second,
-                                                     options.seed));
+                                                     options.seed, &generated_budget));
     result.inputs.push_back({placeholder->name(), std::move(value), true});
   }
 
@@ -198,8 +200,8 @@ StatusOr<RunResult> run_model(const tensorflow::GraphDef& graph, const RunOption
   if (!outputs.is_ok() && options.outputs.empty()) {
     std::string names;
     for (const std::string& output : result.output_names) names += (names.empty() ? "" : ", ") + output;
-    return Status::error(outputs.status().message() + " (computing the graph's outputs " + names +
-                         "; choose the outputs to compute to leave the others out)");
+    return outputs.status().with_message(outputs.status().message() + " (computing the graph's outputs " + names +
+                                         "; choose the outputs to compute to leave the others out)");
   }
   MQ_ASSIGN_OR_RETURN(result.outputs, std::move(outputs));
   result.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

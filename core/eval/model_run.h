@@ -29,7 +29,8 @@ struct RunOptions {
   // uniform in [0, 10), bools fair coins; the same seed, name, dtype and
   // shape always give the same values on every platform.
   uint64_t seed = 1;
-  unsigned long long memory_limit_bytes = 4ULL << 30;
+  // Most bytes of tensors held at once (MemoryBudget); default_memory_limit().
+  unsigned long long memory_limit_bytes = default_memory_limit();
 };
 
 struct ModelInput {
@@ -58,7 +59,14 @@ std::vector<const tensorflow::NodeDef*> needed_placeholders(const tensorflow::Gr
 
 // A generated input for a Placeholder: its dtype, its shape (or `shape`
 // when given), values from `seed` and the placeholder's name.
-StatusOr<Tensor> generate_input(const tensorflow::NodeDef& placeholder, const Shape* shape, uint64_t seed);
+// With a `budget`, the input's bytes are reserved from it before anything is
+// allocated (and stay reserved).
+StatusOr<Tensor> generate_input(const tensorflow::NodeDef& placeholder, const Shape* shape, uint64_t seed,
+                                MemoryBudget* budget = nullptr);
+
+// A memory size as a person writes it: "1073741824", "512M", "4G", "64k",
+// "1.5G" (K/M/G/T are powers of 1024, an optional trailing "B" or "iB").
+StatusOr<unsigned long long> parse_memory_size(const std::string& text);
 
 // "1x224x224x3" → {1,224,224,3}; "scalar" or "" → {} (a scalar).
 StatusOr<Shape> parse_shape_text(const std::string& text);

@@ -211,6 +211,18 @@ StatusOr<DecodePlan> plan_decode(const TensorProto& proto) {
       return Status::error("the tensor of shape " + shape_string(plan.shape) + " is too large");
     plan.expected_content_bytes = static_cast<size_t>(plan.count) * size;
   }
+  // A few typed values can stand for a huge tensor ("repeat the last value");
+  // a value no GraphDef could hold once written out is refused before it is
+  // allocated.
+  unsigned long long decoded_bytes =
+      plan.dtype == tensorflow::DT_STRING
+          ? (static_cast<uint64_t>(plan.count) > kMaxDecodedTensorBytes ? ~0ULL
+                                                                        : static_cast<unsigned long long>(plan.count) * sizeof(std::string))
+          : plan.expected_content_bytes;
+  if (decoded_bytes > kMaxDecodedTensorBytes)
+    return Status::resource_exhausted("the " + dtype_name(plan.dtype) + " tensor of shape " + shape_string(plan.shape) +
+                                      " would take " + std::to_string(decoded_bytes) +
+                                      " bytes once decoded, more than a GraphDef can hold (2 GiB)");
   return plan;
 }
 

@@ -17,6 +17,12 @@ namespace mq {
 StatusOr<Shape> shape_from_proto(const tensorflow::TensorShapeProto& proto);
 void shape_to_proto(const Shape& shape, tensorflow::TensorShapeProto* proto);
 
+// The most bytes a decoded tensor may take (strings: their std::string
+// slots): what a GraphDef can hold. A TensorProto whose few typed values
+// stand for more ("repeat the last value") is refused with
+// resource_exhausted before anything is allocated.
+inline constexpr unsigned long long kMaxDecodedTensorBytes = 2147483647ULL;
+
 // Decodes a tensor. tensor_content bytes are copied once with memcpy.
 StatusOr<Tensor> tensor_from_proto(const tensorflow::TensorProto& proto);
 // Decodes a tensor that the caller no longer needs: a tensor_content of the

@@ -80,7 +80,19 @@ Status write_through_temporary(const std::string& path, const std::function<Stat
   if (::close(fd) != 0 && filled.is_ok()) filled = Status::error(describe_errno("cannot close", path));
   if (filled.is_ok() && ::rename(tmp_path.c_str(), path.c_str()) != 0)
     filled = Status::error(describe_errno("cannot write", path));
-  if (!filled.is_ok()) ::unlink(tmp_path.c_str());
+  if (!filled.is_ok()) {
+    ::unlink(tmp_path.c_str());
+    return filled;
+  }
+  // Make the rename itself durable: flush the folder's entry too (best
+  // effort; some file systems cannot sync a folder).
+  size_t slash = path.find_last_of('/');
+  std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  int folder_fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (folder_fd >= 0) {
+    ::fsync(folder_fd);
+    ::close(folder_fd);
+  }
   return filled;
 }
 

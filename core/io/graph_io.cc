@@ -5,6 +5,7 @@
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/wire_format_lite.h>
 
 #include "core/io/file.h"
 #include "core/io/text_format.h"
@@ -87,6 +88,149 @@ std::string walk_fields(std::string_view bytes, std::vector<WireField>* fields) 
   return "";
 }
 
+// Wire types the schema gives the fields of GraphDef, NodeDef, a node's attr
+// map entries and AttrValue (-1: a field this check does not know).
+constexpr int kVarint = 0, kFixed64 = 1, kLengthDelimited = 2, kFixed32 = 5;
+
+int graph_field_wire_type(uint32_t number) {
+  switch (number) {
+    case 1: case 2: case 4: case 5: return kLengthDelimited;
+    case 3: return kVarint;
+    default: return -1;
+  }
+}
+int node_field_wire_type(uint32_t number) { return number >= 1 && number <= 7 ? kLengthDelimited : -1; }
+int attr_entry_wire_type(uint32_t number) { return number == 1 || number == 2 ? kLengthDelimited : -1; }
+int attr_value_wire_type(uint32_t number) {
+  switch (number) {
+    case 3: case 5: case 6: return kVarint;
+    case 4: return kFixed32;
+    default: return number >= 1 && number <= 10 ? kLengthDelimited : -1;
+  }
+}
+
+const char* wire_type_name(int wire_type) {
+  switch (wire_type) {
+    case kVarint: return "a number (varint)";
+    case kFixed64: return "an 8-byte value";
+    case kLengthDelimited: return "length-delimited bytes";
+    case kFixed32: return "a 4-byte value";
+    default: return "a group";
+  }
+}
+
+// Protobuf reads a known field number with an unexpected wire type as an
+// unknown field and drops it silently: a node, a name or an attribute would
+// vanish from a damaged file. This walks GraphDef → NodeDef → attr → AttrValue
+// (never deeper, so it needs no recursion) and describes the first field whose
+// wire type the schema does not allow, or returns "".
+// Runs a nested walk and returns its problem, if any, from the caller.
+#define MQ_WIRE_NESTED(call)                                   \
+  do {                                                        \
+    std::string nested_problem = nested([&] { return call; }); \
+    if (!nested_problem.empty()) return nested_problem;        \
+  } while (false)
+
+class WireTypeCheck {
+ public:
+  explicit WireTypeCheck(google::protobuf::io::CodedInputStream& in) : in_(in) {}
+
+  std::string graph() {
+    int node_index = 0;
+    while (uint32_t tag = in_.ReadTag()) {
+      uint32_t number = tag >> 3;
+      int wire_type = static_cast<int>(tag & 7);
+      std::string problem = expect(number, wire_type, graph_field_wire_type(number), "GraphDef", "");
+      if (!problem.empty()) return problem;
+      if (number == 1) {
+        std::string where = "node #" + std::to_string(node_index++);
+        MQ_WIRE_NESTED(node(where));
+      } else if (!skip(tag)) {
+        return "";
+      }
+    }
+    return "";
+  }
+
+ private:
+  // Enters a length-delimited payload, runs `body`, and leaves it.
+  template <typename Body>
+  std::string nested(Body&& body) {
+    uint32_t length = 0;
+    if (!in_.ReadVarint32(&length)) return "";
+    auto limit = in_.PushLimit(static_cast<int>(length));
+    std::string problem = body();
+    in_.PopLimit(limit);
+    return problem;
+  }
+  std::string node(const std::string& where) {
+    std::string name;
+    while (uint32_t tag = in_.ReadTag()) {
+      uint32_t number = tag >> 3;
+      int wire_type = static_cast<int>(tag & 7);
+      std::string label = name.empty() ? where : where + " ('" + name + "')";
+      std::string problem = expect(number, wire_type, node_field_wire_type(number), "NodeDef", label);
+      if (!problem.empty()) return problem;
+      if (number == 1) {
+        uint32_t length = 0;
+        if (!in_.ReadVarint32(&length) || !in_.ReadString(&name, static_cast<int>(length))) return "";
+      } else if (number == 5) {
+        MQ_WIRE_NESTED(attr_entry(label));
+      } else if (!skip(tag)) {
+        return "";
+      }
+    }
+    return "";
+  }
+
+  std::string attr_entry(const std::string& where) {
+    std::string key;
+    while (uint32_t tag = in_.ReadTag()) {
+      uint32_t number = tag >> 3;
+      int wire_type = static_cast<int>(tag & 7);
+      std::string problem = expect(number, wire_type, attr_entry_wire_type(number), "an attr entry", where);
+      if (!problem.empty()) return problem;
+      if (number == 1) {
+        uint32_t length = 0;
+        if (!in_.ReadVarint32(&length) || !in_.ReadString(&key, static_cast<int>(length))) return "";
+      } else if (number == 2) {
+        MQ_WIRE_NESTED(attr_value(where + " attribute '" + key + "'"));
+      } else if (!skip(tag)) {
+        return "";
+      }
+    }
+    return "";
+  }
+
+  std::string attr_value(const std::string& where) {
+    while (uint32_t tag = in_.ReadTag()) {
+      uint32_t number = tag >> 3;
+      int wire_type = static_cast<int>(tag & 7);
+      std::string problem = expect(number, wire_type, attr_value_wire_type(number), "AttrValue", where);
+      if (!problem.empty()) return problem;
+      if (!skip(tag)) return "";
+    }
+    return "";
+  }
+  std::string expect(uint32_t number, int wire_type, int expected, const char* message, const std::string& where) {
+    if (expected < 0 || wire_type == expected) return "";
+    return (where.empty() ? std::string() : where + ": ") + "field " + std::to_string(number) + " of " + message +
+           " holds " + wire_type_name(wire_type) + " where the schema has " + wire_type_name(expected) +
+           " (the file is corrupt)";
+  }
+
+  bool skip(uint32_t tag) { return google::protobuf::internal::WireFormatLite::SkipField(&in_, tag); }
+
+  google::protobuf::io::CodedInputStream& in_;
+};
+#undef MQ_WIRE_NESTED
+
+std::string check_wire_types(std::string_view bytes) {
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                             static_cast<int>(bytes.size()));
+  return WireTypeCheck(in).graph();
+}
+
 bool looks_like_text(std::string_view bytes) {
   size_t n = std::min<size_t>(bytes.size(), 4096);
   size_t printable = 0;
@@ -161,9 +305,39 @@ std::string describe_foreign_format(std::string_view bytes) {
   return "";
 }
 
+// Messages are one line: control characters that came from the file (node
+// names, text excerpts) are written as escapes.
+std::string one_line(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20 || c == 0x7f) {
+      static const char* hex = "0123456789abcdef";
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+// Text GraphDefs start (after blank space) with a field name or a comment;
+// anything else that failed as binary is described as damaged binary.
+bool starts_like_text(std::string_view bytes) {
+  size_t first = bytes.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return false;
+  char c = bytes[first];
+  return c == '#' || c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 Status parse_graph(std::string_view bytes, const std::string& source, tensorflow::GraphDef* graph,
                    GraphFormat* format) {
-  auto fail = [&](const std::string& why) { return Status::error(source + ": " + why); };
+  auto fail = [&](const std::string& why) { return Status::error(one_line(source + ": " + why)); };
   if (bytes.size() > kMaxGraphBytes)
     return fail("the file is " + std::to_string(bytes.size()) +
                 " bytes; protobuf cannot read a GraphDef of 2 GiB or more");
@@ -174,14 +348,20 @@ Status parse_graph(std::string_view bytes, const std::string& source, tensorflow
   if (graph->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     // Wire-valid bytes are not necessarily a graph: random data often parses
     // as a message made only of unknown fields.
+    std::string wire_problem = check_wire_types(bytes);
+    if (!wire_problem.empty() && !looks_like_text(bytes)) {
+      graph->Clear();
+      return fail(wire_problem);
+    }
     bool has_content = graph->node_size() > 0 || graph->has_library() || graph->has_versions();
-    if (has_content || bytes.empty()) {
+    if ((has_content && wire_problem.empty()) || bytes.empty()) {
       if (format) *format = GraphFormat::kBinary;
       return Status::ok();
     }
-    if (!looks_like_text(bytes)) return fail("it is not a GraphDef (no nodes, no versions; random or foreign bytes?)");
+    if (!looks_like_text(bytes) || !starts_like_text(bytes))
+      return fail("it is not a GraphDef (no nodes, no versions; random or foreign bytes?)");
   }
-  if (looks_like_text(bytes)) {
+  if (looks_like_text(bytes) && starts_like_text(bytes)) {
     graph->Clear();
     Status text_status = parse_text_graph(bytes, graph);
     if (!text_status.is_ok()) return fail("not a binary GraphDef, and as text: " + text_status.message());
@@ -230,6 +410,18 @@ Status load_graph_file(const std::string& path, tensorflow::GraphDef* graph, Gra
         parsed = graph->ParseFromZeroCopyStream(&stream);
         return Status::ok();
       }));
+      if (parsed) {
+        std::string wire_problem;
+        MQ_RETURN_IF_ERROR(read_file_stream(path, [&](google::protobuf::io::ZeroCopyInputStream& stream) {
+          google::protobuf::io::CodedInputStream in(&stream);
+          wire_problem = WireTypeCheck(in).graph();
+          return Status::ok();
+        }));
+        if (!wire_problem.empty()) {
+          graph->Clear();
+          return Status::error(path + ": " + wire_problem);
+        }
+      }
       if (parsed && (graph->node_size() > 0 || graph->has_library() || graph->has_versions())) {
         if (format) *format = GraphFormat::kBinary;
         return Status::ok();

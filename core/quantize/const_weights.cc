@@ -83,6 +83,11 @@ StatusOr<FloatValues> FloatValues::of(const tensorflow::NodeDef& node, const ten
     return values;
   }
   // Fewer values than elements: the last one repeats (none at all: zeros).
+  if (static_cast<uint64_t>(values.count_) > kMaxDecodedTensorBytes / sizeof(float))
+    return decode_failure(node, Status::resource_exhausted(
+                                    "the float tensor of shape " + shape_string(values.shape_) + " would take " +
+                                    std::to_string(static_cast<uint64_t>(values.count_) * sizeof(float)) +
+                                    " bytes once decoded, more than a GraphDef can hold (2 GiB)"));
   values.storage_.assign(static_cast<size_t>(values.count_), present > 0 ? value.float_val(present - 1) : 0.0f);
   if (present > 0) std::memcpy(values.storage_.data(), value.float_val().data(), sizeof(float) * present);
   values.data_ = values.storage_.data();

@@ -306,6 +306,11 @@ StaticShape ConstantFolder::static_shape(const Endpoint& tensor) {
   return StaticShape::unknown();
 }
 
+// Recursion depth: decide() runs in post-order and evaluates every foldable
+// node it meets, so by the time a node is evaluated its foldable producers
+// already are (or are Consts, evaluated here without going further); a
+// 100,000-node chain recurses one level at a time (tests/core/graph/
+// deep_graph_test.cc).
 void ConstantFolder::evaluate(int node) {
   FoldState& state = states_[node];
   if (state.evaluated) return;
@@ -601,9 +606,17 @@ Status ConstantFolder::replace_folded_tensors() {
     for (const Endpoint& source : nodes_[consumer].data)
       if (states_[source.node].foldable) to_replace.insert({name_of(source.node), source.port});
   }
+  // Data edges by producer, to rewire the consumers of each replaced output.
+  std::unordered_map<int, std::vector<std::pair<int, size_t>>> readers;  // producer → (consumer, slot)
+  for (size_t consumer = 0; consumer < nodes_.size(); ++consumer) {
+    if (!nodes_[consumer].alive) continue;
+    for (size_t slot = 0; slot < nodes_[consumer].data.size(); ++slot)
+      readers[nodes_[consumer].data[slot].node].emplace_back(static_cast<int>(consumer), slot);
+  }
   bool any_computed = false;
   for (const auto& [name, port] : to_replace) any_computed = any_computed || nodes_[index_by_name_.at(name)].def.op() != "Const";
   if (!any_computed) return Status::ok();
+  states_.reserve(states_.size() + to_replace.size());
 
   for (const auto& [name, port] : to_replace) {
     const int node = index_by_name_.at(name);
@@ -637,10 +650,9 @@ Status ConstantFolder::replace_folded_tensors() {
     constant.control.assign(state.control_deps.begin(), state.control_deps.end());
     const int constant_index = add_node(std::move(constant));
     states_.emplace_back();
-    for (WorkNode& consumer : nodes_) {
-      if (!consumer.alive) continue;
-      for (Endpoint& source : consumer.data)
-        if (source.node == node && source.port == port) source = {constant_index, 0};
+    for (const auto& [consumer, slot] : readers[node]) {
+      Endpoint& source = nodes_[consumer].data[slot];
+      if (source.node == node && source.port == port) source = {constant_index, 0};
     }
     ++constants_created_;
   }

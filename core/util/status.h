@@ -29,6 +29,12 @@ class [[nodiscard]] Status {
 
   // Returns a copy whose message is "prefix: message" (for adding the file,
   // node or transform a lower layer did not know about).
+  // The same kind of failure with another message.
+  Status with_message(std::string message) const {
+    if (is_ok()) return *this;
+    return Status(code_, std::move(message));
+  }
+
   Status with_context(const std::string& prefix) const {
     if (is_ok()) return *this;
     return Status(code_, prefix + ": " + message_);

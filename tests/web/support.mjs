@@ -2,7 +2,7 @@
 // recording, test models and screenshots.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -41,7 +41,7 @@ export function sharedDir() {
 // build step nor a stale module can pass for a working page.
 export function checkWebBuild() {
   const wasmOutputs = path.join(REPO_ROOT, 'build', 'wasm', 'wasm');
-  for (const file of ['modelquant.mjs', 'modelquant-core.mjs', 'modelquant-core.wasm']) {
+  for (const file of ['modelquant.mjs', 'modelquant-core.mjs', 'modelquant-core.wasm', 'modelquant-single.mjs']) {
     const copy = path.join(WEB_DIST, file);
     if (!existsSync(copy)) {
       throw new Error(`${copy} is missing: build the wasm module, then run scripts/build_web.sh`);
@@ -92,8 +92,12 @@ export async function startSession() {
 // has; fails when the module could not be loaded.
 // `prepare(context)` may add routes before the page loads; with `expectReady:
 // false` a page whose module failed to load is returned instead of failing.
+// `path` opens another address of the server (relative to the tool's page,
+// e.g. '?url=…' or 'examples/docs.html'); `waitForReady: false` does not wait
+// for the tool's page to start (for pages that are not the tool's).
 export async function openPage(session, {
   colorScheme = 'light', viewport = { width: 1100, height: 900 }, prepare = null, expectReady = true,
+  path: pagePath = '', waitForReady = true,
 } = {}) {
   const context = await session.browser.newContext({ colorScheme, viewport, acceptDownloads: true });
   const requests = [];
@@ -110,7 +114,8 @@ export async function openPage(session, {
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
   });
-  await page.goto(session.url);
+  await page.goto(new URL(pagePath, session.url).href);
+  if (!waitForReady) return { context, page, requests, problems };
   await page.waitForSelector('body[data-ready]', { state: 'attached' });
   if (expectReady && (await page.getAttribute('body', 'data-ready')) !== 'true') {
     throw new Error(`the page did not start: ${await page.textContent('#error')}`);
@@ -156,7 +161,7 @@ export function readShownSummary(page) {
   });
 }
 
-const NATIVE_CLI = process.env.MQ_NATIVE_CLI ?? path.join(REPO_ROOT, 'build', 'native', 'native-cli', 'modelquant');
+export const NATIVE_CLI = process.env.MQ_NATIVE_CLI ?? path.join(REPO_ROOT, 'build', 'native', 'native-cli', 'modelquant');
 
 // The module's own summary of a file, computed in node from the same files the
 // page loads: what the page shows must be exactly this.
@@ -191,4 +196,60 @@ export function nativeSummary(file) {
 
 export function readBytes(file) {
   return readFileSync(file);
+}
+
+// The module's API in node, loaded from the same files the page loads.
+export async function loadModuleApi() {
+  if (!moduleApi) {
+    const { loadModelQuant } = await import(pathToFileURL(path.join(WEB_DIST, 'modelquant.mjs')).href);
+    moduleApi = await loadModelQuant();
+  }
+  return moduleApi;
+}
+
+// The native CLI, or null (announced) when it has not been built.
+export function nativeCli(what) {
+  if (existsSync(NATIVE_CLI)) return NATIVE_CLI;
+  announceSkip(what, `${NATIVE_CLI} has not been built`);
+  return null;
+}
+
+// The bytes of a download the page started.
+export async function downloadedBytes(download) {
+  const chunks = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+// Runs the command line the page shows (`modelquant transform NAME -o OUT …`)
+// with the native CLI on `inputPath`, writing into a scratch folder under the
+// name the page gives, or `outputName` (a .pbtxt name writes text). Returns
+// { bytes, report } (the report of --json).
+export async function runShownCommand(commandLine, inputPath, { outputName = null } = {}) {
+  const { splitCommandLine } = await import('../../web/lib/command_line.js');
+  const words = splitCommandLine(commandLine);
+  if (words[0] !== 'modelquant' || words[1] !== 'transform' || words[3] !== '-o') {
+    throw new Error(`not a 'modelquant transform IN -o OUT' command line: ${commandLine}`);
+  }
+  const output = path.join(mkdtempSync(path.join(tmpdir(), 'mq-web-cli-')), outputName ?? words[4]);
+  const stdout = execFileSync(NATIVE_CLI, [words[1], inputPath, '-o', output, ...words.slice(5), '--json'],
+    { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
+  const bytes = readFileSync(output);
+  rmSync(path.dirname(output), { recursive: true, force: true });
+  return { bytes, report: JSON.parse(stdout.toString('utf8')) };
+}
+
+// Clicks Run and waits until the run ends: 'result' or 'error'.
+export async function runAndWait(page, { timeout = 120_000 } = {}) {
+  await page.click('#run-button');
+  await page.waitForFunction(() => !document.getElementById('transform-result').hidden ||
+    (!document.getElementById('error').hidden && document.getElementById('cancel-button').hidden), null, { timeout });
+  return page.evaluate(() => (document.getElementById('transform-result').hidden ? 'error' : 'result'));
+}
+
+// Opens a model file in the page and waits for its summary.
+export async function openModel(page, file) {
+  await page.setInputFiles('#file-input', file);
+  const outcome = await waitForOutcome(page);
+  if (outcome !== 'summary') throw new Error(`the page did not summarize ${file}: ${await page.textContent('#error')}`);
 }

@@ -42,3 +42,11 @@ export function formatShape(shape) {
   if (!Array.isArray(shape)) return JSON.stringify(shape);
   return `[${shape.map((dim) => (dim === -1 || dim === null ? '?' : String(dim))).join(',')}]`;
 }
+
+// An error measure of a report: 0.0123 → "0.0123", 1.5e-7 → "1.50e-7",
+// null (an infinite value, such as the SQNR of an exact encoding) → "∞".
+export function formatMeasure(value, digits = 3) {
+  if (value === null || value === undefined) return '∞';
+  if (value === 0) return '0';
+  return Math.abs(value) >= 0.001 && Math.abs(value) < 1e5 ? value.toPrecision(digits) : value.toExponential(digits - 1);
+}

@@ -20,13 +20,15 @@ export class WorkerCallError extends Error {
 }
 
 export class ModelWorker {
-  #url;
+  #createWorker;
   #worker = null;
   #nextId = 1;
   #pending = new Map(); // id → { resolve, reject, onProgress, method }
 
-  constructor(url = new URL('../worker.js', import.meta.url)) {
-    this.#url = url;
+  // `createWorker` makes a new Worker (see worker_source.js); by default the
+  // module worker worker.js beside this folder.
+  constructor(createWorker = () => new Worker(new URL('../worker.js', import.meta.url), { type: 'module' })) {
+    this.#createWorker = createWorker;
     this.#start();
   }
 
@@ -48,14 +50,21 @@ export class ModelWorker {
 
   // Stops the worker (abandoning every call in progress, which rejects with
   // `reason`) and starts a fresh one. The fresh worker holds no model.
+  // Those calls reject with code 'cancelled'.
   restart(reason = 'the operation was cancelled') {
     this.#worker.terminate();
-    this.#failAll(reason);
+    this.#failAll(reason, 'cancelled');
     this.#start();
   }
 
+  // Stops the worker for good (a <model-quantizer> removed from its page).
+  terminate() {
+    this.#worker.terminate();
+    this.#failAll('the worker was stopped', 'cancelled');
+  }
+
   #start() {
-    this.#worker = new Worker(this.#url, { type: 'module' });
+    this.#worker = this.#createWorker();
     this.#worker.addEventListener('message', (event) => this.#onMessage(event.data));
     this.#worker.addEventListener('error', (event) => {
       event.preventDefault();
@@ -78,10 +87,10 @@ export class ModelWorker {
     else call.reject(new WorkerCallError(message.error ?? { message: 'unknown error' }, call.method));
   }
 
-  #failAll(reason) {
+  #failAll(reason, code = 'internal') {
     for (const [id, call] of this.#pending) {
       this.#pending.delete(id);
-      call.reject(new WorkerCallError({ message: reason }, call.method));
+      call.reject(new WorkerCallError({ message: reason, code }, call.method));
     }
   }
 }

@@ -8,12 +8,14 @@ import { el, table } from './dom.js';
 
 const OPS_SHOWN_BEFORE_DISCLOSURE = 15;
 
-export function renderSummary(container, fileName, summary) {
+// `shapeField(input)`, when given, returns an element to put after the shape
+// of an input (a field to give the sizes the graph leaves open), or null.
+export function renderSummary(container, fileName, summary, { shapeField = null } = {}) {
   const parts = [
     el('h2', { id: 'summary-heading' }, 'Summary of ', el('span', { class: 'file-name' }, fileName)),
     overview(summary),
     problems(summary),
-    section('Inputs', 'inputs', tensorList('Inputs', summary.inputs, 'No inputs (no Placeholder nodes).')),
+    section('Inputs', 'inputs', tensorList('Inputs', summary.inputs, 'No inputs (no Placeholder nodes).', shapeField)),
     section('Outputs', 'outputs', tensorList('Outputs', summary.outputs, 'No outputs (every node is consumed).')),
     summary.variables?.length
       ? section('Variables', 'variables', tensorList('Variables', summary.variables, ''))
@@ -62,7 +64,7 @@ function parameterText(count) {
 
 // Inputs, outputs, variables: name, then whichever of op / dtype / shape the
 // summary gives (outputs are plain names).
-function tensorList(caption, entries = [], emptyText) {
+function tensorList(caption, entries = [], emptyText, shapeField = null) {
   if (entries.length === 0) return el('p', { class: 'empty' }, emptyText);
   const tensors = entries.map((entry) => (typeof entry === 'string' ? { name: entry } : entry));
   const has = (key) => tensors.some((tensor) => key in tensor);
@@ -70,11 +72,15 @@ function tensorList(caption, entries = [], emptyText) {
   if (has('op')) columns.push({ key: 'op', label: 'Op' });
   if (has('dtype')) columns.push({ key: 'dtype', label: 'Type' });
   if (has('shape')) columns.push({ key: 'shape', label: 'Shape', format: formatShape });
+  const cell = (tensor, { key, format }) => {
+    const text = format ? format(tensor[key]) : String(tensor[key] ?? '');
+    const field = key === 'shape' && shapeField ? shapeField(tensor) : null;
+    return field ? el('span', { class: 'shape-cell' }, text, field) : text;
+  };
   return table({
     caption,
     columns,
-    rows: tensors.map((tensor) => columns.map(({ key, format }) =>
-      (format ? format(tensor[key]) : String(tensor[key] ?? '')))),
+    rows: tensors.map((tensor) => columns.map((column) => cell(tensor, column))),
   });
 }
 

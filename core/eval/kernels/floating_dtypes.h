@@ -18,6 +18,10 @@ bool dispatch_floating(DataType dtype, F&& f) {
   }
 }
 
+// True when widened_to_float makes a copy (kernels charge it to the budget).
+inline bool widened_to_float_copies(DataType dtype) {
+  return dtype == tensorflow::DT_HALF || dtype == tensorflow::DT_BFLOAT16;
+}
 // half and bfloat16 tensors are computed in float: a float copy of such a
 // tensor, the tensor itself otherwise.
 inline Tensor widened_to_float(const Tensor& tensor) {

@@ -381,6 +381,8 @@ Status run_depth_space(KernelContext& context, bool to_space) {
   if (original.rank() != 4) return context.error("input must be 4-D, got " + shape_string(original.shape()));
   const size_t element = dtype_size(original.dtype());
   if (element == 0) return context.error("dtype '" + dtype_name(original.dtype()) + "' is not supported");
+  if (channels_first)
+    MQ_RETURN_IF_ERROR(context.reserve_temporary(original.byte_size(), "a channels-last copy of the input"));
   const Tensor input = channels_first ? channels_first_to_last(original) : original;
   const int64_t batch = input.dim(0), height = input.dim(1), width = input.dim(2), depth = input.dim(3);
 
@@ -406,6 +408,8 @@ Status run_depth_space(KernelContext& context, bool to_space) {
   const Shape output_shape =
       channels_first ? Shape{nhwc_output[0], nhwc_output[3], nhwc_output[1], nhwc_output[2]} : nhwc_output;
   MQ_ASSIGN_OR_RETURN(Tensor output, context.allocate(original.dtype(), output_shape));
+  if (channels_first)
+    MQ_RETURN_IF_ERROR(context.reserve_temporary(2 * output.byte_size(), "channels-last copies of the output"));
   Tensor result = channels_first ? Tensor(original.dtype(), nhwc_output) : output;
 
   const size_t run = element * static_cast<size_t>(block * fine_depth);

@@ -313,6 +313,9 @@ Status run_convolution(KernelContext& context, FilterKind kind, bool fused) {
   }
 
   MQ_ASSIGN_OR_RETURN(Tensor output, context.allocate(input.dtype(), geometry.output_shape(window.channels_first)));
+  if (window.channels_first)
+    MQ_RETURN_IF_ERROR(context.reserve_temporary(input.byte_size() + 2 * output.byte_size(),
+                                                 "channels-last copies of the input and output"));
   Tensor input_nhwc = window.channels_first ? channels_first_to_last(input) : input;
   Tensor output_nhwc = window.channels_first ? Tensor(input.dtype(), geometry.output_shape(false)) : output;
 
@@ -380,6 +383,9 @@ Status conv2d_backprop_input(KernelContext& context) {
   }
 
   MQ_ASSIGN_OR_RETURN(Tensor output, context.allocate(filter.dtype(), input_shape));
+  if (window.channels_first)
+    MQ_RETURN_IF_ERROR(context.reserve_temporary(out_backprop.byte_size() + 2 * output.byte_size(),
+                                                 "channels-last copies of the gradient and output"));
   Tensor gradient_nhwc = window.channels_first ? channels_first_to_last(out_backprop) : out_backprop;
   Tensor output_nhwc = window.channels_first ? Tensor(filter.dtype(), input_nhwc) : output;
   bool supported = dispatch_floating(filter.dtype(), [&](auto zero) {

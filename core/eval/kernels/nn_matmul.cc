@@ -94,6 +94,9 @@ Status run_matmul(KernelContext& context, bool fused) {
     MQ_RETURN_IF_ERROR(fused_operations.check_output(context, {rows, columns}));
   }
   MQ_ASSIGN_OR_RETURN(Tensor output, context.allocate(a.dtype(), {rows, columns}));
+  if (widened_to_float_copies(a.dtype()))
+    MQ_RETURN_IF_ERROR(context.reserve_temporary(
+        2 * (a.byte_size() + b.byte_size() + output.byte_size()), "float copies of half-precision operands"));
   const Tensor left = widened_to_float(a);
   const Tensor right = widened_to_float(b);
   Tensor computed = left.dtype() == a.dtype() ? output : Tensor(left.dtype(), {rows, columns});
@@ -182,6 +185,9 @@ Status batch_matmul(KernelContext& context) {
   output_shape.push_back(rows);
   output_shape.push_back(columns);
   MQ_ASSIGN_OR_RETURN(Tensor output, context.allocate(x.dtype(), output_shape));
+  if (widened_to_float_copies(x.dtype()))
+    MQ_RETURN_IF_ERROR(context.reserve_temporary(
+        2 * (x.byte_size() + y.byte_size() + output.byte_size()), "float copies of half-precision operands"));
   const Tensor left = widened_to_float(x);
   const Tensor right = widened_to_float(y);
   Tensor computed = left.dtype() == x.dtype() ? output : Tensor(left.dtype(), output_shape);

@@ -128,6 +128,9 @@ Status run_pool(KernelContext& context, PoolKind kind, const std::vector<int64_t
   const Shape output_shape = window.channels_first ? Shape{g.batch, g.channels, g.output_height, g.output_width}
                                                    : Shape{g.batch, g.output_height, g.output_width, g.channels};
   MQ_ASSIGN_OR_RETURN(Tensor output, context.allocate(input.dtype(), output_shape));
+  if (window.channels_first)
+    MQ_RETURN_IF_ERROR(context.reserve_temporary(input.byte_size() + 2 * output.byte_size(),
+                                                 "channels-last copies of the input and output"));
   Tensor input_nhwc = window.channels_first ? channels_first_to_last(input) : input;
   Tensor output_nhwc =
       window.channels_first ? Tensor(input.dtype(), {g.batch, g.output_height, g.output_width, g.channels}) : output;

@@ -165,6 +165,7 @@ Status reduce(KernelContext& ctx, Reduction reduction) {
       strides.push_back(in_strides[axis]);
       (reduce_axis[axis] ? reduced : outer) *= input.dim(axis);
     }
+    MQ_RETURN_IF_ERROR(ctx.reserve_temporary(input.byte_size(), "a transposed copy of the input"));
     transposed = Tensor(input.dtype(), shape);
     copy_strided(input, 0, strides, transposed, 0, dense_strides(shape), shape);
     source = &transposed;

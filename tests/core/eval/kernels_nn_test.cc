@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <random>
@@ -44,14 +45,14 @@ const mq::KernelTable& nn_table() {
 Tensor floats(Shape shape, const std::vector<float>& values) {
   Tensor t(tensorflow::DT_FLOAT, std::move(shape));
   REQUIRE(static_cast<size_t>(t.num_elements()) == values.size());
-  std::memcpy(t.raw(), values.data(), values.size() * sizeof(float));
+  if (!values.empty()) std::memcpy(t.raw(), values.data(), values.size() * sizeof(float));
   return t;
 }
 
 Tensor ints(Shape shape, const std::vector<int32_t>& values) {
   Tensor t(tensorflow::DT_INT32, std::move(shape));
   REQUIRE(static_cast<size_t>(t.num_elements()) == values.size());
-  std::memcpy(t.raw(), values.data(), values.size() * sizeof(int32_t));
+  if (!values.empty()) std::memcpy(t.raw(), values.data(), values.size() * sizeof(int32_t));
   return t;
 }
 
@@ -729,6 +730,25 @@ TEST_CASE("Dequantize MIN_COMBINED and SCALED are bit-exact on the worked exampl
   require_dequantized("SCALED", quint8({3}, {1, 128, 255}), -1, 3, {0.0117647061f, 1.50588238f, 3});
   require_dequantized("SCALED", qint8({3}, {-128, -1, 127}), -1, 3, {-3.02362204f, -0.0236220472f, 3});
   require_dequantized("SCALED", qint8({3}, {-128, -1, 127}), -1, 3, {-3.02362204f, -0.0236220472f, 3}, true);
+}
+
+TEST_CASE("Dequantize 16- and 32-bit codes", "[nn]") {
+  // quint16 MIN_FIRST on [0, 65535]: scale f32(65535 / 65535.0) = 1, so codes come back unchanged.
+  Tensor wide(tensorflow::DT_QUINT16, {2});
+  wide.data<uint16_t>()[0] = 12345;
+  wide.data<uint16_t>()[1] = 65535;
+  require_dequantized("MIN_FIRST", wide, 0, 65535, {12345, 65535});
+  // qint32 SCALED on [−1, 1]: scale max(−1 / −2^31, f32(1 / 2147483647)) = 2^−31.
+  Tensor codes(tensorflow::DT_QINT32, {3});
+  codes.data<int32_t>()[0] = 1 << 30;
+  codes.data<int32_t>()[1] = -(1 << 30);
+  codes.data<int32_t>()[2] = INT32_MIN;
+  require_dequantized("SCALED", codes, -1, 1, {0.5f, -0.5f, -1});
+  // qint16 MIN_COMBINED on [−32768, 32767]: scale 1, half 32768 → q + 32768 − 32768.
+  Tensor narrow(tensorflow::DT_QINT16, {2});
+  narrow.data<int16_t>()[0] = -5;
+  narrow.data<int16_t>()[1] = 32767;
+  require_dequantized("MIN_COMBINED", narrow, -32768, 32767, {-5, 32767});
 }
 
 TEST_CASE("Dequantize per-channel axis, bfloat16 output and errors", "[nn]") {

@@ -33,6 +33,7 @@ const std::set<std::string> kModelsExpectedToRun = {
     "poets_mobilenet_v1_0.25_128_frozen",
     "poets_mobilenet_v1_0.25_128_quantized",
     "tf2onnx_fc-layers",
+    "tf2onnx_lstm",
     "tf2onnx_regression",
 };
 

@@ -1,0 +1,16 @@
+// The evaluator and every kernel on tiny graphs made from the fuzz bytes, under a 64 MiB budget.
+// The body is mq::fuzz::evaluator_target (fuzz/fuzz_targets.h), which the
+// crash regression test replays too.
+#include <cstdio>
+#include <cstdlib>
+
+#include "fuzz/fuzz_targets.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string broken = mq::fuzz::evaluator_target(std::string_view(reinterpret_cast<const char*>(data), size));
+  if (!broken.empty()) {
+    std::fprintf(stderr, "evaluator_fuzzer: %s\n", broken.c_str());
+    std::abort();
+  }
+  return 0;
+}

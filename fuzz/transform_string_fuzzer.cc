@@ -1,0 +1,16 @@
+// The --transforms parser: what it accepts formats back to the same list.
+// The body is mq::fuzz::transform_string_target (fuzz/fuzz_targets.h), which the
+// crash regression test replays too.
+#include <cstdio>
+#include <cstdlib>
+
+#include "fuzz/fuzz_targets.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string broken = mq::fuzz::transform_string_target(std::string_view(reinterpret_cast<const char*>(data), size));
+  if (!broken.empty()) {
+    std::fprintf(stderr, "transform_string_fuzzer: %s\n", broken.c_str());
+    std::abort();
+  }
+  return 0;
+}

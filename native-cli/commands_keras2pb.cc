@@ -66,10 +66,14 @@ void export_weights(const keras::KerasModel& model, const std::string& folder) {
 }
 
 void run_keras2pb(const Keras2pbOptions& options) {
-  std::string model_bytes = read_or_fail(options.model);
+  // A TensorFlow.js model may be given as its folder.
+  std::string model_path = options.model;
+  std::error_code error;
+  if (std::filesystem::is_directory(model_path, error)) model_path = (std::filesystem::path(model_path) / "model.json").string();
+  std::string model_bytes = read_or_fail(model_path);
   keras::KerasSource source;
   source.model = model_bytes;
-  source.name = options.model;
+  source.name = model_path;
   std::string config_bytes;
   if (!options.config.empty()) {
     config_bytes = read_or_fail(options.config);
@@ -78,11 +82,11 @@ void run_keras2pb(const Keras2pbOptions& options) {
   }
   std::map<std::string, std::string> weight_files;
   if (keras::detect_keras_file(model_bytes) == keras::KerasFileKind::kJson) {
-    StatusOr<std::vector<std::string>> paths = keras::tensorflowjs_weight_paths(model_bytes, options.model);
+    StatusOr<std::vector<std::string>> paths = keras::tensorflowjs_weight_paths(model_bytes, model_path);
     fail_if_error(paths.status());
-    std::filesystem::path folder = std::filesystem::path(options.model).parent_path();
+    std::filesystem::path folder = std::filesystem::path(model_path).parent_path();
     for (const std::string& path : *paths) {
-      check_weight_path(options.model, path);
+      check_weight_path(model_path, path);
       if (!weight_files.count(path)) weight_files[path] = read_or_fail((folder / path).string());
     }
     for (const auto& [path, bytes] : weight_files) source.weight_files[path] = bytes;
@@ -95,10 +99,10 @@ void run_keras2pb(const Keras2pbOptions& options) {
   conversion.output_prefix = options.output_prefix;
   StatusOr<keras::KerasGraph> converted = keras::keras_model_to_graph(*model, conversion);
   fail_if_error(converted.status());
-  save_model_or_fail(converted->graph, options.output, format_for_path(options.output), options.model,
+  save_model_or_fail(converted->graph, options.output, format_for_path(options.output), model_path,
                      options.overwrite_input);
 
-  std::string report = options.model + ": " + converted->description + "\n";
+  std::string report = model_path + ": " + converted->description + "\n";
   report += "inputs:";
   for (const std::string& input : converted->inputs) report += " " + input;
   report += "\noutputs:";
@@ -115,7 +119,7 @@ void add_keras2pb_command(CLI::App& app) {
       "keras2pb", "Convert a Keras model (.h5, .keras, TensorFlow.js model.json) into a frozen graph (.pb)");
   command->add_option("model", options->model,
                       "Keras 2 .h5/.hdf5 (full model or weights only), Keras 3 .keras, or TensorFlow.js model.json "
-                      "(its .bin weight files are read from the same folder)")
+                      "or its folder (the .bin weight files are read from the same folder)")
       ->required();
   command->add_option("--config", options->config,
                       "The model's topology JSON (model.to_json()), needed for a weights-only .h5");

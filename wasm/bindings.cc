@@ -15,4 +15,5 @@ EMSCRIPTEN_BINDINGS(modelquant) {
   emscripten::function("recipes", &recipes);
   emscripten::function("run", &exported<&run>);
   emscripten::function("compare", &exported<&compare>);
+  emscripten::function("keras2pb", &exported<&keras2pb>);
 }

@@ -39,4 +39,10 @@ Result run(const val& bytes, const val& options);
 // rtol, atol, name}) → the object `modelquant compare --json` prints.
 Result compare(const val& bytes, const val& options);
 
+// keras2pb(bytes, {name, config, configName, weights: {path: Uint8Array},
+// outputPrefix}) → {graph: Uint8Array (binary GraphDef), inputs: [names],
+// outputs: [names], description}: `modelquant keras2pb` for a .h5 / .keras
+// file or a TensorFlow.js model.json (its .bin files given as `weights`).
+Result keras2pb(const val& bytes, const val& options);
+
 }  // namespace mq::wasm

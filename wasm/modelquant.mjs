@@ -87,6 +87,11 @@ export function wrapCore(core) {
     //   → the object of `modelquant compare --json` ({within_tolerance, outputs: [...]})
     compare: async (bytesA, bytesB, options = {}) =>
       call('compare', bytesA, { ...toCoreRunOptions(options), other: bytesB }),
+    // keras2pb(bytes, {config, outputPrefix, weights, name}) → {graph: Uint8Array, inputs, outputs,
+    //   description}: a Keras .h5 / .keras (or TensorFlow.js model.json, its .bin files in
+    //   `weights: {path: Uint8Array}`) as a frozen GraphDef; `config` is the topology JSON
+    //   (string or bytes) a weights-only .h5 needs. As `modelquant keras2pb`.
+    keras2pb: async (bytes, options = {}) => call('keras2pb', bytes, options),
   });
 }
 

@@ -3,6 +3,7 @@
 
 #include "core/api.h"
 #include "core/io/graph_io.h"
+#include "core/graph/graph_checks.h"
 #include "core/transforms/apply_transforms.h"
 #include "core/transforms/recipes.h"
 #include "core/transforms/registry.h"
@@ -79,6 +80,7 @@ Result transform(const val& bytes, const val& options) {
     announce("parse", val::object());
     MQ_RETURN_IF_ERROR(parse_graph(input, name, &graph));
   }
+  MQ_RETURN_IF_ERROR(check_graph_well_formed(graph, name));
   TransformOptions transform_options;
   transform_options.on_transform_start = [&](size_t index, size_t count, const TransformSpec& spec) {
     val event = val::object();

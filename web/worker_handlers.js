@@ -100,8 +100,9 @@ export function serveModelRequests(scope, loadApi) {
       let openName = name;
       let convertedFrom = null;
       if (looksLikeKeras(name, bytes) && typeof (await api()).keras2pb === 'function') {
+        // { graph: Uint8Array (a binary GraphDef), inputs, outputs, description }
         const converted = await callModule('keras2pb', bytes, { name });
-        bytes = converted instanceof Uint8Array ? converted : converted.bytes;
+        bytes = converted.graph;
         convertedFrom = { name, size: file?.size ?? buffer.byteLength };
         openName = `${baseName(name)}.pb`;
       }

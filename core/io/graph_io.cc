@@ -5,6 +5,7 @@
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/stubs/logging.h>
 #include <google/protobuf/wire_format_lite.h>
 
 #include "core/io/file.h"
@@ -231,6 +232,17 @@ std::string check_wire_types(std::string_view bytes) {
   return WireTypeCheck(in).graph();
 }
 
+// protobuf-lite itself logs some parse failures to stderr (a string field
+// that is not UTF-8); the core never prints, and the message it returns says
+// what is wrong, so the log goes nowhere.
+void silence_protobuf_logging() {
+  static const bool silenced = [] {
+    google::protobuf::SetLogHandler(nullptr);
+    return true;
+  }();
+  (void)silenced;
+}
+
 bool looks_like_text(std::string_view bytes) {
   size_t n = std::min<size_t>(bytes.size(), 4096);
   size_t printable = 0;
@@ -338,6 +350,7 @@ bool starts_like_text(std::string_view bytes) {
 Status parse_graph(std::string_view bytes, const std::string& source, tensorflow::GraphDef* graph,
                    GraphFormat* format) {
   auto fail = [&](const std::string& why) { return Status::error(one_line(source + ": " + why)); };
+  silence_protobuf_logging();
   if (bytes.size() > kMaxGraphBytes)
     return fail("the file is " + std::to_string(bytes.size()) +
                 " bytes; protobuf cannot read a GraphDef of 2 GiB or more");
@@ -392,6 +405,7 @@ StatusOr<std::string> serialize_graph(const tensorflow::GraphDef& graph, GraphFo
 }
 
 Status load_graph_file(const std::string& path, tensorflow::GraphDef* graph, GraphFormat* format) {
+  silence_protobuf_logging();
   MQ_ASSIGN_OR_RETURN(unsigned long long size, file_size(path));
   if (size > kMaxGraphBytes)
     return Status::error(path + ": the file is " + std::to_string(size) +

@@ -24,6 +24,9 @@ StatusOr<nlohmann::json> read_json_entry(const ZipArchive& archive, const std::s
 }  // namespace
 
 StatusOr<KerasModel> read_keras_archive(const KerasSource& source) {
+  if (!source.config_json.empty())
+    return Status::error(source.name + ": a .keras archive carries its own config.json; a separate topology (" +
+                         source.config_name + ") is only for weights-only .h5 files");
   StatusOr<ZipArchive> archive = ZipArchive::open(source.model);
   if (!archive.is_ok()) return archive.status().with_context(source.name);
   for (const char* required : {"config.json", "model.weights.h5"})

@@ -113,7 +113,7 @@ StatusOr<Shape> input_shape(const LayerConfig& layer, const std::string& source)
   for (const json& dim : *dims) {
     if (dim.is_null()) {
       shape.push_back(-1);
-    } else if (dim.is_number_integer() && dim.get<int64_t>() >= 0) {
+    } else if (dim.is_number_integer() && dim.get<int64_t>() >= 0 && dim.get<int64_t>() <= INT32_MAX) {
       shape.push_back(dim.get<int64_t>());
     } else {
       return Status::error(source + ": input " + in_quotes(layer.name) + " has an invalid shape " + dims->dump());

@@ -20,6 +20,9 @@ std::string joined(const std::vector<std::string>& names) {
   return out.empty() ? "none" : out;
 }
 
+// Sizes, axes and counts end up in int32 shape tensors: larger values are refused.
+bool fits_int32(double value) { return std::floor(value) == value && value >= -2147483647.0 && value <= 2147483647.0; }
+
 }  // namespace
 
 Status LayerContext::error(const std::string& message) const {
@@ -47,10 +50,8 @@ bool LayerContext::has(const std::string& key) const { return field(key) != null
 StatusOr<int64_t> LayerContext::int_field(const std::string& key, int64_t fallback) const {
   const json* value = field(key);
   if (!value) return fallback;
-  if (value->is_number_integer()) return value->get<int64_t>();
-  if (value->is_number_float() && std::floor(value->get<double>()) == value->get<double>())
-    return static_cast<int64_t>(value->get<double>());
-  if (value->is_array() && value->size() == 1 && (*value)[0].is_number_integer()) return (*value)[0].get<int64_t>();
+  const json* number = value->is_array() && value->size() == 1 ? &(*value)[0] : value;
+  if (number->is_number() && fits_int32(number->get<double>())) return static_cast<int64_t>(number->get<double>());
   return error("config field '" + key + "' should be an integer, found " + value->dump());
 }
 
@@ -79,11 +80,12 @@ StatusOr<std::vector<int64_t>> LayerContext::int_tuple_field(const std::string& 
                                                              const std::vector<int64_t>& fallback) const {
   const json* value = field(key);
   if (!value) return fallback;
-  if (value->is_number_integer()) return std::vector<int64_t>(count, value->get<int64_t>());
+  if (value->is_number_integer() && fits_int32(value->get<double>()))
+    return std::vector<int64_t>(count, value->get<int64_t>());
   if (value->is_array() && value->size() == count) {
     std::vector<int64_t> out;
     for (const json& item : *value) {
-      if (!item.is_number_integer()) break;
+      if (!item.is_number_integer() || !fits_int32(item.get<double>())) break;
       out.push_back(item.get<int64_t>());
     }
     if (out.size() == count) return out;

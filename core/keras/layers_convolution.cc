@@ -123,7 +123,10 @@ Status convert_conv1d(LayerContext& context) {
   int64_t steps = x.shape[1];
   if (options.padding == "causal") {  // left-pad by the dilated window, then a valid convolution
     int32_t left = static_cast<int32_t>((options.kernel_size[0] - 1) * options.dilation_rate[0]);
-    std::string paddings = context.graph.add_int32_const(context.node_name("Pad/paddings"), {0, 0, left, 0, 0, 0});
+    Tensor table(tensorflow::DT_INT32, {3, 2});
+    const int32_t amounts[] = {0, 0, left, 0, 0, 0};
+    std::copy(amounts, amounts + 6, table.data<int32_t>());
+    std::string paddings = context.graph.add_const(context.node_name("Pad/paddings"), table);
     tensorflow::NodeDef* pad = context.add_op("Pad", "Pad", {input, paddings}, x.dtype);
     set_type_attr(pad, "Tpaddings", tensorflow::DT_INT32);
     input = pad->name();

@@ -1,7 +1,5 @@
 // Dense, Embedding, Rescaling and the layers that do nothing at inference
 // (Dropout and friends).
-#include <cmath>
-
 #include "core/keras/layer_converters.h"
 
 namespace mq::keras {

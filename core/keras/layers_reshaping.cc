@@ -1,5 +1,7 @@
 // Layers that move values around: Flatten, Reshape, Permute, RepeatVector,
 // ZeroPadding1D/2D, Cropping1D/2D and UpSampling2D.
+#include <cstdint>
+
 #include "core/keras/layer_converters.h"
 
 namespace mq::keras {
@@ -27,10 +29,12 @@ std::string packed_shape(LayerContext& context, const SymbolicTensor& x, const s
   return pack->name();
 }
 
+// The product of the sizes from `from` on; -1 when one is unknown or it would overflow.
 int64_t known_product(const Shape& shape, size_t from) {
   int64_t product = 1;
   for (size_t i = from; i < shape.size(); ++i) {
     if (shape[i] < 0) return -1;
+    if (shape[i] > 0 && product > INT64_MAX / shape[i]) return -1;
     product *= shape[i];
   }
   return product;
@@ -77,6 +81,7 @@ Status convert_reshape(LayerContext& context) {
   int unknown = -1;
   for (const json& dim : *target) {
     int64_t value = dim.is_null() ? -1 : (dim.is_number_integer() ? dim.get<int64_t>() : -2);
+    if (value > INT32_MAX) value = -2;
     if (value == -1) {
       if (unknown >= 0) return context.error("target_shape " + target->dump() + " leaves more than one size open");
       unknown = static_cast<int>(dims.size());
@@ -149,12 +154,16 @@ StatusOr<std::vector<std::pair<int64_t, int64_t>>> side_amounts(const LayerConte
                              " integers or " + std::to_string(axes) + " pairs, found " +
                              (value ? value->dump() : std::string("nothing")));
   if (!value) return bad;
-  if (value->is_number_integer()) return std::vector<std::pair<int64_t, int64_t>>(axes, {value->get<int64_t>(), value->get<int64_t>()});
+  if (value->is_number_integer() && value->get<int64_t>() >= 0 && value->get<int64_t>() <= INT32_MAX)
+    return std::vector<std::pair<int64_t, int64_t>>(axes, {value->get<int64_t>(), value->get<int64_t>()});
   if (!value->is_array()) return bad;
-  if (axes == 1 && value->size() == 2 && (*value)[0].is_number_integer() && (*value)[1].is_number_integer())
-    return std::vector<std::pair<int64_t, int64_t>>{{(*value)[0].get<int64_t>(), (*value)[1].get<int64_t>()}};
-  if (value->size() != axes) return bad;
+  if (axes == 1 && value->size() == 2 && (*value)[0].is_number_integer() && (*value)[1].is_number_integer()) {
+    out.emplace_back((*value)[0].get<int64_t>(), (*value)[1].get<int64_t>());
+  } else if (value->size() != axes) {
+    return bad;
+  }
   for (const json& item : *value) {
+    if (!out.empty() && axes == 1) break;
     if (item.is_number_integer()) {
       out.emplace_back(item.get<int64_t>(), item.get<int64_t>());
     } else if (item.is_array() && item.size() == 2 && item[0].is_number_integer() && item[1].is_number_integer()) {
@@ -164,7 +173,7 @@ StatusOr<std::vector<std::pair<int64_t, int64_t>>> side_amounts(const LayerConte
     }
   }
   for (const auto& [before, after] : out)
-    if (before < 0 || after < 0) return bad;
+    if (before < 0 || after < 0 || before > INT32_MAX || after > INT32_MAX) return bad;
   return out;
 }
 

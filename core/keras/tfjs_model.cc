@@ -132,6 +132,9 @@ StatusOr<std::vector<std::string>> tensorflowjs_weight_paths(std::string_view mo
 }
 
 StatusOr<KerasModel> read_tensorflowjs_model(const KerasSource& source) {
+  if (!source.config_json.empty())
+    return Status::error(source.name + ": a TensorFlow.js model.json carries its own topology; a separate one (" +
+                         source.config_name + ") is only for weights-only .h5 files");
   MQ_ASSIGN_OR_RETURN(json document, parse_model_json(source.model, source.name));
   KerasModel model;
   model.source = source.name;

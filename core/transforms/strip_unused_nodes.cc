@@ -6,43 +6,13 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/eval/tensor.h"
 #include "core/graph/input_names.h"
 #include "core/transforms/transforms.h"
 
 namespace mq::transforms {
 namespace {
 
-// TensorFlow's DataTypeFromString.
-bool data_type_from_string(std::string text, tensorflow::DataType* type) {
-  static const std::pair<const char*, tensorflow::DataType> kNames[] = {
-      {"float", tensorflow::DT_FLOAT},       {"float32", tensorflow::DT_FLOAT},
-      {"double", tensorflow::DT_DOUBLE},     {"float64", tensorflow::DT_DOUBLE},
-      {"int32", tensorflow::DT_INT32},       {"uint32", tensorflow::DT_UINT32},
-      {"uint8", tensorflow::DT_UINT8},       {"uint16", tensorflow::DT_UINT16},
-      {"int16", tensorflow::DT_INT16},       {"int8", tensorflow::DT_INT8},
-      {"string", tensorflow::DT_STRING},     {"complex64", tensorflow::DT_COMPLEX64},
-      {"complex128", tensorflow::DT_COMPLEX128}, {"int64", tensorflow::DT_INT64},
-      {"uint64", tensorflow::DT_UINT64},     {"bool", tensorflow::DT_BOOL},
-      {"qint8", tensorflow::DT_QINT8},       {"quint8", tensorflow::DT_QUINT8},
-      {"qint16", tensorflow::DT_QINT16},     {"quint16", tensorflow::DT_QUINT16},
-      {"qint32", tensorflow::DT_QINT32},     {"bfloat16", tensorflow::DT_BFLOAT16},
-      {"half", tensorflow::DT_HALF},         {"float16", tensorflow::DT_HALF},
-      {"float8_e5m2", tensorflow::DT_FLOAT8_E5M2}, {"float8_e4m3fn", tensorflow::DT_FLOAT8_E4M3FN},
-      {"resource", tensorflow::DT_RESOURCE}, {"variant", tensorflow::DT_VARIANT},
-  };
-  int offset = 0;
-  const std::string ref_suffix = "_ref";
-  if (text.size() > ref_suffix.size() && text.compare(text.size() - ref_suffix.size(), ref_suffix.size(), ref_suffix) == 0) {
-    text.resize(text.size() - ref_suffix.size());
-    offset = 100;
-  }
-  for (const auto& [name, value] : kNames) {
-    if (text != name) continue;
-    *type = static_cast<tensorflow::DataType>(value + offset);
-    return true;
-  }
-  return false;
-}
 
 // TensorFlow's TensorShapeFromString: "1,299,299,3" (spaces around numbers allowed).
 Status parse_shape(const std::string& text, std::vector<int64_t>* dims) {
@@ -70,7 +40,7 @@ Status type_for_placeholder(const PlaceholderParams& params, const std::string& 
   if (!params.type.empty()) {
     if (params.type.size() != 1)
       return Status::error("You must pass no more than one default 'type' to strip_unused_nodes");
-    if (!data_type_from_string(params.type[0], type))
+    if (!dtype_from_name(params.type[0], type))
       return Status::error("Couldn't understand type argument '" + params.type[0] + "'");
   }
   if (!params.name.empty() || !params.type_for_name.empty()) {
@@ -80,7 +50,7 @@ Status type_for_placeholder(const PlaceholderParams& params, const std::string& 
           "type_for_name=float, name=bar, type_for_name=quint8");
     for (size_t i = 0; i < params.name.size(); ++i) {
       if (params.name[i] != node_name) continue;
-      if (!data_type_from_string(params.type_for_name[i], type))
+      if (!dtype_from_name(params.type_for_name[i], type))
         return Status::error("Couldn't understand type argument '" + params.type_for_name[i] + "'");
     }
   }

@@ -183,7 +183,7 @@ TEST_CASE("malformed inputs: a file of 2 GiB and more (sparse)", "[cli][malforme
   ++tally.cases;
   write_file(model, mq::test::serialized(mq::test::valid_graph()));
   // truncate(1) makes the file sparse: it takes no disk space.
-  REQUIRE(std::system(("truncate -s 2G+1 " + shell_quote(model)).c_str()) == 0);
+  REQUIRE(std::system(("truncate -s 2147483649 " + shell_quote(model)).c_str()) == 0);
   REQUIRE(std::filesystem::file_size(model) == (2ULL << 30) + 1);
   Commands r = run_all(model, scratch);
   const std::vector<std::pair<std::string, const CliResult*>> results = {

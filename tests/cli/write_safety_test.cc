@@ -46,7 +46,7 @@ TEST_CASE("write safety: a transform that fails part way leaves no output and no
   const std::string model = dir + "/model.pb";
   // The first transform runs, the second fails.
   auto result = run_modelquant("transform " + shell_quote(model) + " -o " + shell_quote(dir + "/out.pb") +
-                               " --transforms 'sort_by_execution_order rename_node(old_node_name=nope, new_node_name=b)'");
+                               " --transforms 'sort_by_execution_order rename_node(old_node_name=x, new_node_name=w)'");
   CHECK(result.exit_code == 2);
   mq::test::check_one_line_error(result);
   CHECK(folder_entries(dir) == std::vector<std::string>{"model.pb"});
@@ -54,7 +54,7 @@ TEST_CASE("write safety: a transform that fails part way leaves no output and no
   // An existing output stays as it was.
   write_file(dir + "/out.pb", "previous result");
   result = run_modelquant("transform " + shell_quote(model) + " -o " + shell_quote(dir + "/out.pb") +
-                          " --transforms 'sort_by_execution_order rename_node(old_node_name=nope, new_node_name=b)'");
+                          " --transforms 'sort_by_execution_order rename_node(old_node_name=x, new_node_name=w)'");
   CHECK(result.exit_code == 2);
   CHECK(mq::test::read_bytes(dir + "/out.pb") == "previous result");
   CHECK(folder_entries(dir) == std::vector<std::string>{"model.pb", "out.pb"});
@@ -62,7 +62,7 @@ TEST_CASE("write safety: a transform that fails part way leaves no output and no
   // The same through the transform_graph front door.
   result = run_program(transform_graph_path(), "--in_graph=" + shell_quote(model) + " --out_graph=" +
                                                    shell_quote(dir + "/out.pb") +
-                                                   " --transforms='sort_by_execution_order rename_op'");
+                                                   " --transforms='sort_by_execution_order rename_node(old_node_name=x,new_node_name=w)'");
   CHECK(result.exit_code == 2);
   CHECK(mq::test::read_bytes(dir + "/out.pb") == "previous result");
   CHECK(folder_entries(dir) == std::vector<std::string>{"model.pb", "out.pb"});

@@ -48,7 +48,12 @@ function offsetsInsideFields(bytes) {
   const boundaries = new Set();
   let pos = 0;
   const read = () => { let v = 0, shift = 0, b; do { b = bytes[pos++]; v += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80); return v; };
-  while (pos < bytes.length) { boundaries.add(pos); read(); pos += read(); }
+  while (pos < bytes.length) {
+    boundaries.add(pos);
+    read();  // the tag
+    const length = read();  // (not `pos += read()`: that adds to pos as it was before the read)
+    pos += length;
+  }
   return Array.from({ length: bytes.length - 1 }, (_, i) => i + 1).filter((o) => !boundaries.has(o));
 }
 
@@ -83,7 +88,7 @@ const unreadable = [
       const entry = concat(lengthDelimited(1, str('k')), tag(2, 2), varint(value.length), value);
       const node = concat(lengthDelimited(1, str('bomb')), lengthDelimited(2, str('Const')), tag(5, 2), varint(entry.length), entry);
       return concat(tag(1, 2), varint(node.length), node);
-    })())],
+    })()],
   ['a nested-message bomb (text, 100000 levels)', encoder.encode(
     'node { name: "bomb" op: "Const" attr { key: "k" value { ' + 'func { attr { key: "a" value { '.repeat(100000) +
     '} } } '.repeat(100000) + '} } }\n')],

@@ -86,8 +86,8 @@ test('generated inputs are the native CLI\'s, bit for bit', async (t) => {
   const other = await mq.run(readFileSync(exampleModel), { outputs: ['predictions'], seed: 6 });
   assert.notDeepEqual(other.inputs.input.data, input.data);
   // A shape can set unknown sizes only; the example's batch size is fixed.
-  await assert.rejects(mq.run(readFileSync(exampleModel), { outputs: ['predictions'], shapes: { input: [2, 64, 64, 3] } }),
-    { message: "input 'input' has shape [1,64,64,3] (-1: any size) but the value given has shape [2,64,64,3]" });
+  await assert.rejects(mq.run(readFileSync(exampleModel), { name: 'example_cnn.pb', outputs: ['predictions'], shapes: { input: [2, 64, 64, 3] } }),
+    { message: "example_cnn.pb: input 'input' has shape [1,64,64,3] (-1: any size) but the value given has shape [2,64,64,3]" });
   if (existsSync(join(sharedDir, 'models'))) {
     const regression = await mq.run(readFileSync(join(sharedDir, 'models', 'tf2onnx_regression.pb')), { shapes: { X: [3, 4] } });
     assert.deepEqual(regression.outputs.pred.shape, [3, 4]);
@@ -98,7 +98,7 @@ test('run errors have the native CLI\'s messages', async (t) => {
   const bytes = readFileSync(exampleModel);
   const native = runNative(['run', exampleModel, '--out-dir', tempDir(t)]);
   assert.equal(native.status, 2);
-  await assert.rejects(mq.run(bytes), (e) => {
+  await assert.rejects(mq.run(bytes, { name: exampleModel }), (e) => {
     assert.ok(e instanceof api.ModelQuantError);
     assert.equal(e.message, nativeErrorMessage(native.stderr));
     assert.match(e.message, /no kernel for op SparseSoftmaxCrossEntropyWithLogits/);

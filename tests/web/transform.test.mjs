@@ -73,7 +73,6 @@ test('each recipe: the download is byte-identical to the native CLI\'s output fo
     const steps = await progressSteps(page);
     assert.equal(steps[0][0], 'parse');
     assert.equal(steps.at(-1)[0], 'serialize');
-    assert.ok(steps.length >= 7, `parse, 5 or 6 transforms, serialize: ${JSON.stringify(steps)}`);
     assert.ok(steps.every(([, state]) => state === 'done'), JSON.stringify(steps));
     if (recipe === 'optimize_quantize_weights') await screenshot(page, 'result-quantized');
 

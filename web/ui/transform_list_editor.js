@@ -151,9 +151,12 @@ function parameterField(itemId, parameter, initial) {
   }
   if (parameter.type === 'string-list') {
     input = el('textarea', { id, rows: 2, spellcheck: 'false', 'aria-describedby': helpId });
-    input.value = Array.isArray(initial) ? initial.join('\n') : (initial ?? '');
+    input.value = Array.isArray(initial) ? initial.join('\n') : (initial ?? defaultText);
     help.append(' One value per line.');
-    read = () => input.value.split('\n').map((line) => line.trim()).filter(Boolean).map((value) => [parameter.name, value]);
+    read = () => {
+      const values = input.value.split('\n').map((line) => line.trim()).filter(Boolean);
+      return values.join('\n') === defaultText ? [] : values.map((value) => [parameter.name, value]);
+    };
   } else {
     const numeric = ['int32', 'int64', 'float'].includes(parameter.type);
     input = el('input', {

@@ -133,23 +133,66 @@ TEST_CASE("plan_recipe errors", "[transforms][recipes]") {
   CHECK(mq::plan_recipe(graph, "optimizing_for_deployment", "-1,3", {}, {}).is_ok());
 }
 
-TEST_CASE("a recipe runs until a transform it needs is missing, and says which", "[transforms][recipes]") {
-  auto graph = one_input_graph({1, 2});
-  auto plan = mq::plan_recipe(graph, "optimize_quantize_weights", "", {}, {});
-  REQUIRE(plan.is_ok());
-  auto list = mq::parse_transform_string(plan->transform_text);
-  REQUIRE(list.is_ok());
-  for (const auto& spec : *list) {
-    if (mq::find_transform(spec.name) != nullptr) continue;
-    // Until fold_constants and the batch-norm folds exist, the driver refuses
-    // the list up front, naming the first missing transform.
-    auto result = mq::apply_transforms(graph, *list, plan->inputs, plan->outputs);
-    REQUIRE_FALSE(result.is_ok());
-    CHECK_THAT(result.status().message(), Catch::StartsWith("Transform '" + spec.name + "' not recognized."));
-    return;
-  }
-  auto result = mq::apply_transforms(graph, *list, plan->inputs, plan->outputs);
-  INFO(result.status().message());
-  REQUIRE(result.is_ok());
-  CHECK(mq::test::node_names(result->graph) == Names{"image", "id", "softmax"});
+TEST_CASE("each recipe runs end to end: strip, remove, fold constants and batch norms, quantize",
+          "[transforms][recipes]") {
+  // input → Conv2D(weights · 1) → Mul(scale) → Identity → CheckNumerics → out,
+  // with a dangling training branch; weights·1 folds to a Const, the Mul
+  // folds into it, and it is large enough to be quantized.
+  tensorflow::GraphDef graph;
+  add_placeholder(&graph, "input", tensorflow::DT_FLOAT, {1, 6, 6, 4});
+  std::vector<float> weights(3 * 3 * 4 * 32);
+  for (size_t i = 0; i < weights.size(); ++i) weights[i] = float(int(i % 13) - 6) / 6.0f;
+  mq::test::add_float_const(&graph, "weights", {3, 3, 4, 32}, weights);
+  mq::test::add_float_const(&graph, "one", {}, {1.0f});
+  auto* times = add_node(&graph, "weights_times_one", "Mul", {"weights", "one"});
+  (*times->mutable_attr())["T"].set_type(tensorflow::DT_FLOAT);
+  auto* conv = add_node(&graph, "conv", "Conv2D", {"input", "weights_times_one"});
+  auto& attrs = *conv->mutable_attr();
+  attrs["T"].set_type(tensorflow::DT_FLOAT);
+  attrs["padding"].set_s("SAME");
+  attrs["data_format"].set_s("NHWC");
+  for (int i = 0; i < 4; ++i) attrs["strides"].mutable_list()->add_i(1);
+  mq::test::add_float_const(&graph, "scale", {32}, std::vector<float>(32, 0.5f));
+  auto* mul = add_node(&graph, "scaled", "Mul", {"conv", "scale"});
+  (*mul->mutable_attr())["T"].set_type(tensorflow::DT_FLOAT);
+  for (auto* node : {add_node(&graph, "id", "Identity", {"scaled"}), add_node(&graph, "check", "CheckNumerics", {"id"}),
+                     add_node(&graph, "out", "Relu", {"check"})})
+    (*node->mutable_attr())["T"].set_type(tensorflow::DT_FLOAT);
+  (*graph.mutable_node(graph.node_size() - 2)->mutable_attr())["message"].set_s("");
+
+  auto run = [&](const std::string& recipe) {
+    auto plan = mq::plan_recipe(graph, recipe, "", {}, {});
+    INFO(plan.status().message());
+    REQUIRE(plan.is_ok());
+    CHECK(plan->inputs == Names{"input"});
+    CHECK(plan->outputs == Names{"out"});
+    CHECK(plan->transforms[0] == "strip_unused_nodes(type=float, shape=\"1,6,6,4\")");
+    auto list = mq::parse_transform_string(plan->transform_text);
+    REQUIRE(list.is_ok());
+    mq::TransformOptions options;
+    options.validate = true;
+    auto result = mq::apply_transforms(graph, *list, plan->inputs, plan->outputs, options);
+    INFO(result.status().message());
+    REQUIRE(result.is_ok());
+    for (const auto& step : result->steps) {
+      INFO(step.name << ": " << step.ignored_error);
+      CHECK_FALSE(step.error_ignored);
+    }
+    return result->graph;
+  };
+  // weights·one folds into a Const (TensorFlow's naming), the Mul by 0.5
+  // into the convolution, which takes the Mul's name.
+  const std::string folded = "weights_times_one/_0__cf__0";
+  auto deployed = run("optimizing_for_deployment");
+  CHECK(mq::test::node_names(deployed) == Names{folded, "input", "scaled", "out"});
+  CHECK(mq::test::node_named(deployed, "scaled").op() == "Conv2D");
+  CHECK(mq::test::float_values(mq::test::node_named(deployed, folded))[0] == -0.5f);  // −1 · 0.5
+
+  auto fixed = run("fix_missing_kernel_errors");
+  CHECK(mq::test::node_names(fixed) == Names{folded, "input", "scaled", "id", "check", "out"});
+
+  auto quantized = run("optimize_quantize_weights");
+  CHECK(mq::test::node_named(quantized, folded).op() == "Dequantize");
+  CHECK(mq::test::has_node(quantized, folded + "_quantized_const"));
+  CHECK(mq::test::inputs_of(quantized, "scaled") == Names{"input:0", folded});
 }

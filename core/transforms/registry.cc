@@ -92,7 +92,7 @@ std::vector<TransformDefinition> build_table() {
          "float16 (half + Cast, for runtimes without Dequantize)"},
         {"include", P::kStringList, "", "only Consts whose name matches one of these patterns (*, ?, [..]; repeatable)"},
         {"exclude", P::kStringList, "", "never Consts whose name matches one of these patterns (repeatable)"}},
-       transforms::quantize_weights},
+       transforms::quantize_weights, transforms::quantize_weights, false},
       {"remove_attribute",
        "Removes an attribute from every node, or from the nodes of one op type.",
        {{"attribute_name", P::kString, "", "the attribute to remove", true},

@@ -35,6 +35,7 @@ Status insert_logging(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status merge_duplicate_nodes(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status obfuscate_names(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status quantize_weights(const GraphDef& in, TransformContext& ctx, GraphDef* out);
+Status quantize_weights(GraphDef&& in, TransformContext& ctx, GraphDef* out);
 Status remove_attribute(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status remove_control_dependencies(const GraphDef& in, TransformContext& ctx, GraphDef* out);
 Status remove_device(const GraphDef& in, TransformContext& ctx, GraphDef* out);

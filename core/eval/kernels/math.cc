@@ -159,12 +159,23 @@ Status abs_kernel(KernelContext& ctx) {
   return unary_kernel<kReals>(ctx, [](const auto& x) { return x.abs(); });
 }
 
+// Sqrt and Rsqrt element by element with the correctly rounded scalar sqrt.
+// Eigen's packet sqrt() and rsqrt() on SSE (EIGEN_FAST_MATH) start from the
+// processor's rsqrtps estimate, which differs between Intel and AMD and from
+// the WebAssembly build by an ulp: folded batch norms would then depend on
+// the machine that folded them.
 Status sqrt_kernel(KernelContext& ctx) {
-  return unary_kernel<kFloats>(ctx, [](const auto& x) { return x.sqrt(); });
+  return unary_kernel<kFloats>(ctx, [](const auto& x) {
+    using T = typename std::decay_t<decltype(x)>::Scalar;
+    return x.unaryExpr([](T v) { return static_cast<T>(Eigen::numext::sqrt(v)); });
+  });
 }
 
 Status rsqrt_kernel(KernelContext& ctx) {
-  return unary_kernel<kFloats>(ctx, [](const auto& x) { return x.rsqrt(); });
+  return unary_kernel<kFloats>(ctx, [](const auto& x) {
+    using T = typename std::decay_t<decltype(x)>::Scalar;
+    return x.unaryExpr([](T v) { return static_cast<T>(T(1) / Eigen::numext::sqrt(v)); });
+  });
 }
 
 Status square_kernel(KernelContext& ctx) {

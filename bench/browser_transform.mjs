@@ -69,10 +69,11 @@ await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 const origin = `http://127.0.0.1:${server.address().port}`;
 
 const profile = mkdtempSync(join(tmpdir(), 'mq-bench-chromium-'));
-const browser = await chromium.launch({
+// playwright-core takes the profile directory itself, not as --user-data-dir.
+const browser = await chromium.launchPersistentContext(profile, {
   executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`],
+    '--disable-component-update', '--disable-sync'],
 });
 try {
   const tab = await browser.newPage();

@@ -114,17 +114,36 @@ std::string point_at_error(std::string_view text, const TransformStringError& er
   return line + "\n" + caret + "^";
 }
 
+namespace {
+
+StatusOr<TransformedModel> transform_parsed(tensorflow::GraphDef&& graph, const TransformRequest& request,
+                                            GraphFormat output_format, const TransformOptions& options) {
+  TransformedModel transformed;
+  MQ_ASSIGN_OR_RETURN(transformed.outcome, transform(std::move(graph), request, options));
+  MQ_ASSIGN_OR_RETURN(transformed.bytes, serialize_graph(transformed.outcome.graph, output_format));
+  transformed.outcome.graph.Clear();
+  return transformed;
+}
+
+}  // namespace
+
 StatusOr<TransformedModel> transform_bytes(std::string_view model, const std::string& source_name,
                                            const TransformRequest& request, GraphFormat output_format,
                                            const TransformOptions& options) {
   tensorflow::GraphDef graph;
   MQ_RETURN_IF_ERROR(parse_graph(model, source_name, &graph));
   MQ_RETURN_IF_ERROR(check_graph_well_formed(graph, source_name));
-  TransformedModel transformed;
-  MQ_ASSIGN_OR_RETURN(transformed.outcome, transform(std::move(graph), request, options));
-  MQ_ASSIGN_OR_RETURN(transformed.bytes, serialize_graph(transformed.outcome.graph, output_format));
-  transformed.outcome.graph.Clear();
-  return transformed;
+  return transform_parsed(std::move(graph), request, output_format, options);
+}
+
+StatusOr<TransformedModel> transform_owned_bytes(std::string&& model, const std::string& source_name,
+                                                 const TransformRequest& request, GraphFormat output_format,
+                                                 const TransformOptions& options) {
+  tensorflow::GraphDef graph;
+  MQ_RETURN_IF_ERROR(parse_graph(model, source_name, &graph));
+  std::string().swap(model);
+  MQ_RETURN_IF_ERROR(check_graph_well_formed(graph, source_name));
+  return transform_parsed(std::move(graph), request, output_format, options);
 }
 
 Status transform_graph(const std::string& path_to_model, const std::string& save_dir, const std::string& file_name,

@@ -80,6 +80,11 @@ struct TransformedModel {
 StatusOr<TransformedModel> transform_bytes(std::string_view model, const std::string& source_name,
                                            const TransformRequest& request, GraphFormat output_format,
                                            const TransformOptions& options = {});
+// The same on bytes the caller no longer needs: they are freed as soon as
+// they are parsed, so the model is not held twice while it is transformed.
+StatusOr<TransformedModel> transform_owned_bytes(std::string&& model, const std::string& source_name,
+                                                 const TransformRequest& request, GraphFormat output_format,
+                                                 const TransformOptions& options = {});
 
 // The seed's transform_graph: reads path_to_model, runs `transforms` (one
 // transform per entry, e.g. a recipe list) with the given inputs and outputs

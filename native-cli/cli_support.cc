@@ -57,9 +57,9 @@ void save_model_or_fail(const tensorflow::GraphDef& graph, const std::string& pa
                         const std::string& input_path, bool overwrite_input) {
   if (!overwrite_input && same_file(input_path, path))
     fail_bad_input("refusing to write over the input file '" + path + "'; pass --overwrite-input to replace it");
-  StatusOr<std::string> bytes = serialize_graph(graph, format);
-  fail_if_error(bytes.status().with_context("cannot write '" + path + "'"));
-  fail_if_error(write_file_atomic(path, *bytes));
+  // Serialized straight into the file, so the graph and its bytes are never
+  // in memory together.
+  fail_if_error(save_graph_file(graph, path, format));
 }
 
 void write_stdout(const std::string& text) {

@@ -31,6 +31,13 @@ Tensor Tensor::adopt_bytes(DataType dtype, Shape shape, std::string&& bytes) {
   return out;
 }
 
+std::string Tensor::take_bytes(Tensor&& tensor) {
+  std::string bytes;
+  if (tensor.bytes_) bytes = tensor.bytes_.use_count() == 1 ? std::move(*tensor.bytes_) : *tensor.bytes_;
+  tensor = Tensor();
+  return bytes;
+}
+
 Tensor Tensor::from_strings(Shape shape, std::vector<std::string> values) {
   Tensor out;
   out.dtype_ = tensorflow::DT_STRING;

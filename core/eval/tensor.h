@@ -44,6 +44,9 @@ class Tensor {
   // A tensor that adopts `bytes` as its element storage without copying.
   // The caller guarantees bytes.size() == num_elements(shape) * dtype_size(dtype).
   static Tensor adopt_bytes(DataType dtype, Shape shape, std::string&& bytes);
+  // The element bytes of a tensor the caller no longer needs (not DT_STRING):
+  // moved out when no other tensor shares them, else copied.
+  static std::string take_bytes(Tensor&& tensor);
   // A DT_STRING tensor holding `values` (one per element, row-major).
   static Tensor from_strings(Shape shape, std::vector<std::string> values);
 

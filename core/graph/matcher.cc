@@ -154,9 +154,15 @@ void copy_original_match(const NodeMatch& match, std::vector<tensorflow::NodeDef
   for (const tensorflow::NodeDef* node : matched_nodes_in_order(match)) new_nodes->push_back(*node);
 }
 
-Status replace_matching_op_types(const tensorflow::GraphDef& graph, const OpTypePattern& pattern,
-                                 const MatchReplacer& replacer, const ReplaceOptions& options,
-                                 tensorflow::GraphDef* out, ReplaceReport* report) {
+namespace {
+
+// Both forms of replace_matching_op_types. Every replacement is computed
+// before the output is assembled, so a replacer's error leaves `graph` as it
+// was; only then are unmatched nodes moved out of `movable` (when given, the
+// same graph) instead of copied.
+Status replace_matches(const tensorflow::GraphDef& graph, tensorflow::GraphDef* movable, const OpTypePattern& pattern,
+                       const MatchReplacer& replacer, const ReplaceOptions& options, tensorflow::GraphDef* out,
+                       ReplaceReport* report) {
   GraphMatcher matcher(graph);
   std::vector<NodeMatch> matches = matcher.find_matches(pattern);
 
@@ -173,13 +179,12 @@ Status replace_matching_op_types(const tensorflow::GraphDef& graph, const OpType
       for (const std::string& input : graph.node(i).input()) consumers[node_name_from_input(input)].push_back(i);
   }
 
-  tensorflow::GraphDef result;
-  for (const tensorflow::NodeDef& node : graph.node()) {
+  // Replacements, by node index of the match head.
+  std::unordered_map<int, std::vector<tensorflow::NodeDef>> replacements;
+  for (int index = 0; index < graph.node_size(); ++index) {
+    const tensorflow::NodeDef& node = graph.node(index);
     auto head = match_by_head.find(node.name());
-    if (head == match_by_head.end()) {
-      if (!matched_names.count(node.name())) *result.add_node() = node;
-      continue;
-    }
+    if (head == match_by_head.end()) continue;
     const NodeMatch& match = matches[head->second];
     std::vector<const tensorflow::NodeDef*> members = matched_nodes_in_order(match);
     std::set<std::string> member_names;
@@ -217,10 +222,41 @@ Status replace_matching_op_types(const tensorflow::GraphDef& graph, const OpType
         break;
       }
     }
-    for (tensorflow::NodeDef& created : new_nodes) *result.add_node() = std::move(created);
+    replacements[index] = std::move(new_nodes);
+  }
+
+  tensorflow::GraphDef result;
+  result.mutable_node()->Reserve(graph.node_size());
+  for (int index = 0; index < graph.node_size(); ++index) {
+    auto replacement = replacements.find(index);
+    if (replacement != replacements.end()) {
+      for (tensorflow::NodeDef& created : replacement->second) *result.add_node() = std::move(created);
+      continue;
+    }
+    const tensorflow::NodeDef& node = graph.node(index);
+    if (matched_names.count(node.name())) continue;
+    if (movable) {
+      *result.add_node() = std::move(*movable->mutable_node(index));
+    } else {
+      *result.add_node() = node;
+    }
   }
   *out = std::move(result);
   return Status::ok();
+}
+
+}  // namespace
+
+Status replace_matching_op_types(const tensorflow::GraphDef& graph, const OpTypePattern& pattern,
+                                 const MatchReplacer& replacer, const ReplaceOptions& options,
+                                 tensorflow::GraphDef* out, ReplaceReport* report) {
+  return replace_matches(graph, nullptr, pattern, replacer, options, out, report);
+}
+
+Status replace_matching_op_types(tensorflow::GraphDef&& graph, const OpTypePattern& pattern,
+                                 const MatchReplacer& replacer, const ReplaceOptions& options,
+                                 tensorflow::GraphDef* out, ReplaceReport* report) {
+  return replace_matches(graph, &graph, pattern, replacer, options, out, report);
 }
 
 }  // namespace mq

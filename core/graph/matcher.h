@@ -91,6 +91,13 @@ Status replace_matching_op_types(const tensorflow::GraphDef& graph, const OpType
                                  const MatchReplacer& replacer, const ReplaceOptions& options,
                                  tensorflow::GraphDef* out, ReplaceReport* report = nullptr);
 
+// The same on a graph the caller no longer needs: unmatched nodes are moved
+// out of `graph` instead of copied. Every replacer runs before anything is
+// moved, so when one fails `graph` is left as it was.
+Status replace_matching_op_types(tensorflow::GraphDef&& graph, const OpTypePattern& pattern,
+                                 const MatchReplacer& replacer, const ReplaceOptions& options,
+                                 tensorflow::GraphDef* out, ReplaceReport* report = nullptr);
+
 // The replacer that keeps a match as it is (its nodes in matched_nodes_in_order()).
 void copy_original_match(const NodeMatch& match, std::vector<tensorflow::NodeDef>* new_nodes);
 

@@ -116,7 +116,9 @@ Status write_file_atomic_stream(const std::string& path,
   return write_through_temporary(path, [&](int fd) {
     google::protobuf::io::FileOutputStream stream(fd, 1 << 20);
     Status s = produce(stream);
-    if (!stream.Flush() && s.is_ok()) {
+    bool flushed = stream.Flush();
+    // A failed write (a full disk) says why, whichever of the two noticed it.
+    if (stream.GetErrno() != 0 || (!flushed && s.is_ok())) {
       errno = stream.GetErrno();
       s = Status::error(describe_errno("cannot write", path));
     }

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <memory>
+#include <mutex>
+#include <vector>
 
 namespace mq {
 namespace {
@@ -67,15 +70,17 @@ tensorflow::OpDef build_op_def(const OpRecord& record) {
   return op;
 }
 
-// Built on first use (not at load time); the records are sorted by name.
-const std::vector<tensorflow::OpDef>& all_op_defs() {
-  static const std::vector<tensorflow::OpDef> op_defs = [] {
-    std::vector<tensorflow::OpDef> defs;
-    defs.reserve(kOpCount);
-    for (int i = 0; i < kOpCount; ++i) defs.push_back(build_op_def(kOpRecords[i]));
-    return defs;
-  }();
-  return op_defs;
+// Each OpDef is built the first time its op is looked up (not at load time,
+// and not all 1,563 at once: a graph uses a few dozen op types, and building
+// every one cost about 3 MB and a few milliseconds on each run). The records
+// are sorted by name; a built OpDef never moves.
+const tensorflow::OpDef& op_def_at(size_t index) {
+  static std::vector<std::unique_ptr<tensorflow::OpDef>> op_defs(static_cast<size_t>(kOpCount));
+  static std::mutex building;
+  std::lock_guard<std::mutex> lock(building);
+  std::unique_ptr<tensorflow::OpDef>& def = op_defs[index];
+  if (!def) def = std::make_unique<tensorflow::OpDef>(build_op_def(kOpRecords[index]));
+  return *def;
 }
 
 const tensorflow::AttrValue* attr_or_default(const tensorflow::NodeDef& node, const tensorflow::OpDef& op_def,
@@ -138,7 +143,7 @@ const tensorflow::OpDef* find_op_def(std::string_view op) {
     return std::string_view(record.name) < name;
   });
   if (found == end || std::string_view(found->name) != op) return nullptr;
-  return &all_op_defs()[static_cast<size_t>(found - kOpRecords)];
+  return &op_def_at(static_cast<size_t>(found - kOpRecords));
 }
 
 const tensorflow::OpDef* find_op_def(std::string_view op, const tensorflow::FunctionDefLibrary& library) {

@@ -59,12 +59,13 @@ EncodedWeights encode_quint8_min_first(const std::string& name, const float* val
   const FloatRange range = quantize_weights_range(values, static_cast<size_t>(count));
   std::string codes(static_cast<size_t>(count), '\0');
   uint8_t* out = reinterpret_cast<uint8_t*>(codes.data());
-  const MinFirstDequantizer dequantize(range.min, range.max);
   QuantizationErrorAccumulator error;
+  std::vector<float> restored(static_cast<size_t>(std::min(kBlock, count)));
   for (int64_t begin = 0; begin < count; begin += kBlock) {
-    const int64_t size = std::min(kBlock, count - begin);
-    float_to_quint8(values + begin, static_cast<size_t>(size), range.min, range.max, out + begin);
-    for (int64_t i = begin; i < begin + size; ++i) error.add(values[i], dequantize(out[i]));
+    const size_t size = static_cast<size_t>(std::min(kBlock, count - begin));
+    float_to_quint8(values + begin, size, range.min, range.max, out + begin);
+    dequantize_quint8_min_first(out + begin, size, range.min, range.max, restored.data());
+    error.add_block(values + begin, restored.data(), size);
   }
 
   EncodedWeights encoded;

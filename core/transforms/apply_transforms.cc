@@ -184,7 +184,11 @@ StatusOr<TransformResult> apply_transforms(tensorflow::GraphDef&& graph, const T
     TransformContext context(spec.name, definition->parameters, spec.params, inputs, outputs);
     tensorflow::GraphDef output;
     auto started = std::chrono::steady_clock::now();
-    Status status = definition->function(result.graph, context, &output);
+    // A step whose error is ignored must leave the graph as it was.
+    const bool take_graph =
+        definition->taking_function != nullptr && (!ignore_errors || definition->taking_restores_input);
+    Status status = take_graph ? definition->taking_function(std::move(result.graph), context, &output)
+                               : definition->function(result.graph, context, &output);
     step.milliseconds =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     step.notes = context.notes();
@@ -198,9 +202,11 @@ StatusOr<TransformResult> apply_transforms(tensorflow::GraphDef&& graph, const T
       result.steps.push_back(std::move(step));
       continue;  // the graph stays exactly as it was
     }
+    // Transforms write nodes only; the rest of the graph carries over (a
+    // taking transform leaves it in place).
     if (result.graph.has_library()) {
-      *output.mutable_library() = result.graph.library();
-    } else {
+      output.mutable_library()->Swap(result.graph.mutable_library());
+    } else if (!take_graph) {
       output.clear_library();
     }
     MQ_RETURN_IF_ERROR(check_inputs_exist(output).with_context(spec.name));

@@ -12,13 +12,16 @@
 
 namespace mq::transforms {
 
-Status fold_batch_norms(const GraphDef& in, TransformContext& ctx, GraphDef* out) {
+namespace {
+
+// `taken` is `in` when the caller no longer needs it (its unmatched nodes
+// are then moved, not copied), else null.
+Status fold(const GraphDef& in, GraphDef* taken, TransformContext& ctx, GraphDef* out) {
   const OpTypePattern pattern = {"Mul", {{"Conv2D|MatMul|DepthwiseConv2dNative", {{"*", {}}, {"Const", {}}}},
                                          {"Const", {}}}};
   ReplaceReport report;
   int folded = 0, left_alone = 0;
-  MQ_RETURN_IF_ERROR(replace_matching_op_types(
-      in, pattern,
+  const MatchReplacer replacer =
       [&folded, &left_alone](const NodeMatch& match, const std::set<std::string>&, const std::set<std::string>& output_nodes,
          std::vector<tensorflow::NodeDef>* new_nodes) -> Status {
         const tensorflow::NodeDef& mul = *match.node;
@@ -45,8 +48,9 @@ Status fold_batch_norms(const GraphDef& in, TransformContext& ctx, GraphDef* out
         new_nodes->push_back(std::move(renamed));
         ++folded;
         return Status::ok();
-      },
-      ReplaceOptions{false}, out, &report));
+      };
+  MQ_RETURN_IF_ERROR(taken ? replace_matching_op_types(std::move(*taken), pattern, replacer, ReplaceOptions{false}, out, &report)
+                           : replace_matching_op_types(in, pattern, replacer, ReplaceOptions{false}, out, &report));
   for (const std::string& warning : report.warnings) ctx.warn(warning);
   ctx.add_count("batch norms folded", folded);
   if (left_alone > 0) {
@@ -56,5 +60,11 @@ Status fold_batch_norms(const GraphDef& in, TransformContext& ctx, GraphDef* out
   }
   return Status::ok();
 }
+
+}  // namespace
+
+Status fold_batch_norms(const GraphDef& in, TransformContext& ctx, GraphDef* out) { return fold(in, nullptr, ctx, out); }
+
+Status fold_batch_norms(GraphDef&& in, TransformContext& ctx, GraphDef* out) { return fold(in, &in, ctx, out); }
 
 }  // namespace mq::transforms

@@ -28,6 +28,9 @@ namespace {
 
 using tensorflow::NodeDef;
 
+// tensor_content of at least this size is set aside while folding.
+constexpr size_t kSetAsideBytes = 1024;
+
 struct Endpoint {
   int node = -1;
   int port = 0;
@@ -38,6 +41,7 @@ enum class Role { kImported, kRecv, kSend, kFolded };
 struct WorkNode {
   NodeDef def;  // inputs are regenerated from `data` and `control` at export
   Role role = Role::kImported;
+  int original_index = -1;  // position in the input graph (imported nodes)
   std::vector<Endpoint> data;
   std::vector<int> control;
   std::vector<tensorflow::DataType> output_types;
@@ -118,13 +122,23 @@ std::string join_names(const std::vector<std::string>& names, size_t limit) {
   return out;
 }
 
+// Large tensor_content bytes of the input's Consts are set aside before the
+// graph is imported, so the folder works on a copy without them; a Const
+// that is evaluated adopts its bytes without copying, and a folded value
+// large enough to go into tensor_content is written only once the pruned
+// output is known, moved rather than copied when nothing else shares it.
+// When folding fails, the bytes go back where they were.
 class ConstantFolder {
  public:
-  ConstantFolder(const tensorflow::GraphDef& original, TransformContext& ctx) : original_(original), ctx_(ctx) {}
+  ConstantFolder(tensorflow::GraphDef& original, TransformContext& ctx) : original_(original), ctx_(ctx) {}
 
   Status run(tensorflow::GraphDef* out);
 
  private:
+  void set_aside_contents();
+  void restore_contents();
+  StatusOr<Tensor> const_value(const WorkNode& work);
+  void fill_contents(tensorflow::GraphDef* out);
   Status read_parameters();
   Status import();
   Status add_feeds_and_fetches();
@@ -147,8 +161,16 @@ class ConstantFolder {
   }
   const std::string& name_of(int node) const { return nodes_[node].def.name(); }
 
-  const tensorflow::GraphDef& original_;
+  tensorflow::GraphDef& original_;
   TransformContext& ctx_;
+
+  // By node index in `original_`: tensor_content bytes set aside, and the
+  // tensors that adopted them when the Const was evaluated.
+  std::unordered_map<int, std::string> set_aside_;
+  std::unordered_map<int, Tensor> adopted_;
+  // Folded values whose tensor_content is written by fill_contents(), by the
+  // name of the Const that will hold them.
+  std::unordered_map<std::string, Tensor> pending_contents_;
 
   bool clear_output_shapes_ = true;
   std::set<std::string> exclude_ops_;
@@ -185,6 +207,7 @@ Status ConstantFolder::import() {
   for (ImportedNode& node : imported.nodes) {
     WorkNode work;
     work.def = std::move(node.def);
+    work.original_index = node.original_index;
     work.def.clear_input();
     for (const ImportedInput& input : node.data_inputs) work.data.push_back({input.node, input.port});
     work.control = std::move(node.control_inputs);
@@ -299,7 +322,7 @@ void ConstantFolder::evaluate(int node) {
       state.failure = "node '" + work.def.name() + "' (op Const) has no tensor 'value'";
       return;
     }
-    StatusOr<Tensor> tensor = tensor_from_proto(value->second.tensor());
+    StatusOr<Tensor> tensor = const_value(work);
     if (!tensor.is_ok()) {
       state.failure = "node '" + work.def.name() + "' (op Const): " + tensor.status().message();
       return;
@@ -614,7 +637,15 @@ Status ConstantFolder::replace_folded_tensors() {
     constant.def.set_name(name + "/_" + std::to_string(name_counter_++) + "__cf__" + std::to_string(unique_id_++));
     constant.def.set_op("Const");
     (*constant.def.mutable_attr())["dtype"].set_type(value.dtype());
-    tensor_to_proto_for_attr(value, (*constant.def.mutable_attr())["value"].mutable_tensor());
+    tensorflow::TensorProto* proto = (*constant.def.mutable_attr())["value"].mutable_tensor();
+    if (value.dtype() != tensorflow::DT_STRING && value.num_elements() > 1 && value.byte_size() >= kSetAsideBytes) {
+      // What tensor_to_proto_for_attr writes, with the bytes to come.
+      proto->set_dtype(value.dtype());
+      shape_to_proto(value.shape(), proto->mutable_tensor_shape());
+      pending_contents_[constant.def.name()] = value;
+    } else {
+      tensor_to_proto_for_attr(value, proto);
+    }
     constant.output_types = {value.dtype()};
     constant.control.assign(state.control_deps.begin(), state.control_deps.end());
     const int constant_index = add_node(std::move(constant));
@@ -747,16 +778,105 @@ void ConstantFolder::report(const tensorflow::GraphDef& out) {
   if (shape_constants_ > 0) ctx_.add_count("shapes known statically", shape_constants_);
 }
 
+void ConstantFolder::set_aside_contents() {
+  for (int i = 0; i < original_.node_size(); ++i) {
+    NodeDef& node = *original_.mutable_node(i);
+    if (node.op() != "Const") continue;
+    auto value = node.mutable_attr()->find("value");
+    if (value == node.mutable_attr()->end() || !value->second.has_tensor()) continue;
+    std::string* content = value->second.mutable_tensor()->mutable_tensor_content();
+    if (content->size() < kSetAsideBytes) continue;
+    set_aside_[i].swap(*content);
+  }
+}
+
+// The bytes go back into the input graph's Consts (on failure).
+void ConstantFolder::restore_contents() {
+  for (auto& [index, tensor] : adopted_) set_aside_[index] = Tensor::take_bytes(std::move(tensor));
+  adopted_.clear();
+  for (auto& [index, bytes] : set_aside_)
+    (*original_.mutable_node(index)->mutable_attr())["value"].mutable_tensor()->mutable_tensor_content()->swap(bytes);
+  set_aside_.clear();
+}
+
+// A Const's value; bytes set aside are adopted, not copied.
+StatusOr<Tensor> ConstantFolder::const_value(const WorkNode& work) {
+  const tensorflow::TensorProto& proto = work.def.attr().at("value").tensor();
+  auto set_aside = set_aside_.find(work.original_index);
+  if (work.role != Role::kImported || set_aside == set_aside_.end() || set_aside->second.empty())
+    return tensor_from_proto(proto);
+  tensorflow::TensorProto whole = proto;
+  whole.mutable_tensor_content()->swap(set_aside->second);
+  StatusOr<Tensor> tensor = tensor_from_proto(std::move(whole));
+  // Bytes the tensor did not adopt (a failure, bools) stay set aside.
+  set_aside->second.swap(*whole.mutable_tensor_content());
+  if (tensor.is_ok() && set_aside->second.empty()) adopted_[work.original_index] = *tensor;
+  return tensor;
+}
+
+// Puts the bytes into the Consts of the pruned output: those of input Consts
+// that survive go back to them, folded values are written out; bytes of
+// Consts that were pruned are released first, so that a folded value that
+// shared them (an Identity of a Const) takes them over without a copy.
+void ConstantFolder::fill_contents(tensorflow::GraphDef* out) {
+  std::unordered_map<std::string, int> output_index;
+  for (int i = 0; i < out->node_size(); ++i) output_index[out->node(i).name()] = i;
+  auto content_of = [&](int index) {
+    return (*out->mutable_node(index)->mutable_attr())["value"].mutable_tensor()->mutable_tensor_content();
+  };
+  std::vector<std::pair<int, int>> kept;  // (input index, output index) of surviving Consts
+  std::vector<int> pruned;
+  for (const auto& [index, bytes] : set_aside_) {
+    auto found = output_index.find(original_.node(index).name());
+    if (found != output_index.end()) {
+      kept.emplace_back(index, found->second);
+    } else {
+      pruned.push_back(index);
+    }
+  }
+  for (int index : pruned) {
+    set_aside_.erase(index);
+    adopted_.erase(index);
+  }
+  for (auto& [name, value] : pending_contents_) {
+    auto found = output_index.find(name);
+    if (found != output_index.end()) *content_of(found->second) = Tensor::take_bytes(std::move(value));
+  }
+  pending_contents_.clear();
+  for (const auto& [index, at] : kept) {
+    auto adopted = adopted_.find(index);
+    if (adopted != adopted_.end()) {
+      *content_of(at) = Tensor::take_bytes(std::move(adopted->second));
+    } else {
+      content_of(at)->swap(set_aside_[index]);
+    }
+  }
+  set_aside_.clear();
+  adopted_.clear();
+}
+
 Status ConstantFolder::run(tensorflow::GraphDef* out) {
   MQ_RETURN_IF_ERROR(read_parameters());
-  MQ_RETURN_IF_ERROR(import());
-  MQ_RETURN_IF_ERROR(add_feeds_and_fetches());
-  remove_nodes_without_fetch();
-  MQ_RETURN_IF_ERROR(find_foldable_nodes());
-  MQ_RETURN_IF_ERROR(replace_folded_tensors());
-  // The evaluated values are no longer needed.
-  for (FoldState& state : states_) state.values.clear();
-  MQ_RETURN_IF_ERROR(undo_feeds_and_prune(export_graph(), out));
+  set_aside_contents();
+  Status status = [&]() -> Status {
+    MQ_RETURN_IF_ERROR(import());
+    MQ_RETURN_IF_ERROR(add_feeds_and_fetches());
+    remove_nodes_without_fetch();
+    MQ_RETURN_IF_ERROR(find_foldable_nodes());
+    MQ_RETURN_IF_ERROR(replace_folded_tensors());
+    // The evaluated values are no longer needed (the pending contents and
+    // the adopted bytes hold what is still to be written).
+    for (FoldState& state : states_) state.values.clear();
+    return undo_feeds_and_prune(export_graph(), out);
+  }();
+  if (!status.is_ok()) {
+    pending_contents_.clear();
+    states_.clear();
+    restore_contents();
+    out->Clear();
+    return status;
+  }
+  fill_contents(out);
   report(*out);
   return Status::ok();
 }
@@ -764,6 +884,12 @@ Status ConstantFolder::run(tensorflow::GraphDef* out) {
 }  // namespace
 
 Status fold_constants(const GraphDef& in, TransformContext& ctx, GraphDef* out) {
+  return fold_constants(GraphDef(in), ctx, out);
+}
+
+// The input's Consts lend their bytes to the output; when folding fails they
+// are given back, so `in` is left as it was.
+Status fold_constants(GraphDef&& in, TransformContext& ctx, GraphDef* out) {
   ConstantFolder folder(in, ctx);
   return folder.run(out);
 }

@@ -138,14 +138,15 @@ OpTypePattern conv_pattern() { return {"Conv2D|DepthwiseConv2dNative", {{"*", {}
 // replacer folded in the current pass; matches left unchanged (a parameter
 // used elsewhere) do not count as progress, so the loop ends where
 // TensorFlow's would spin forever.
-Status run_phase(const tensorflow::GraphDef& in, const OpTypePattern& pattern, const MatchReplacer& replacer,
+Status run_phase(tensorflow::GraphDef&& in, const OpTypePattern& pattern, const MatchReplacer& replacer,
                  TransformContext& ctx, int* pass_folded, int* folded, tensorflow::GraphDef* out) {
-  tensorflow::GraphDef current = in;
+  tensorflow::GraphDef current = std::move(in);
   while (true) {
     ReplaceReport report;
     tensorflow::GraphDef next;
     *pass_folded = 0;
-    MQ_RETURN_IF_ERROR(replace_matching_op_types(current, pattern, replacer, ReplaceOptions{false}, &next, &report));
+    MQ_RETURN_IF_ERROR(
+        replace_matching_op_types(std::move(current), pattern, replacer, ReplaceOptions{false}, &next, &report));
     current = std::move(next);
     const int done = *pass_folded - report.refused;
     *folded += done;
@@ -173,6 +174,11 @@ StatusOr<int32_t> int32_scalar(const NodeDef& node) {
 }  // namespace
 
 Status fold_old_batch_norms(const GraphDef& in, TransformContext& ctx, GraphDef* out) {
+  return fold_old_batch_norms(GraphDef(in), ctx, out);
+}
+
+// Each pass moves the nodes it leaves alone from the previous pass's graph.
+Status fold_old_batch_norms(GraphDef&& in, TransformContext& ctx, GraphDef* out) {
   MQ_ASSIGN_OR_RETURN(bool include_v3, ctx.get_bool("fused_batch_norm_v3", false));
   const std::string batch_norm_ops = include_v3
                                          ? "BatchNormWithGlobalNormalization|FusedBatchNorm|FusedBatchNormV2|FusedBatchNormV3"
@@ -267,12 +273,12 @@ Status fold_old_batch_norms(const GraphDef& in, TransformContext& ctx, GraphDef*
   };
 
   tensorflow::GraphDef after_direct, after_batch_to_space;
-  MQ_RETURN_IF_ERROR(run_phase(in, batch_norm_pattern(batch_norm_ops, conv_pattern()), direct, ctx, &pass_folded,
+  MQ_RETURN_IF_ERROR(run_phase(std::move(in), batch_norm_pattern(batch_norm_ops, conv_pattern()), direct, ctx, &pass_folded,
                                &folded, &after_direct));
-  MQ_RETURN_IF_ERROR(run_phase(after_direct,
+  MQ_RETURN_IF_ERROR(run_phase(std::move(after_direct),
                                batch_norm_pattern(batch_norm_ops, {"BatchToSpaceND", {conv_pattern(), {"Const", {}}, {"Const", {}}}}),
                                through_batch_to_space, ctx, &pass_folded, &folded, &after_batch_to_space));
-  MQ_RETURN_IF_ERROR(run_phase(after_batch_to_space,
+  MQ_RETURN_IF_ERROR(run_phase(std::move(after_batch_to_space),
                                batch_norm_pattern(batch_norm_ops, {"ConcatV2|Concat", {conv_pattern(), conv_pattern(), {"Const", {}}}}),
                                through_concat, ctx, &pass_folded, &folded, out));
   ctx.add_count("batch norms folded", folded);

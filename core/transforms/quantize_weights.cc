@@ -131,9 +131,11 @@ class ChannelAxes {
   std::unordered_map<std::string, std::vector<Reader>> readers_;
 };
 
-}  // namespace
-
-Status quantize_weights(const GraphDef& in, TransformContext& ctx, GraphDef* out) {
+// `taken`, when given, is `in` itself, a graph the caller no longer needs:
+// each float Const's bytes are freed as soon as they are encoded (the Const is
+// replaced anyway), so the float weights and their 8-bit encodings are not
+// all in memory at once, and the nodes that are not Consts move to `out`.
+Status quantize(const GraphDef& in, GraphDef* taken, TransformContext& ctx, GraphDef* out) {
   MQ_ASSIGN_OR_RETURN(int64_t minimum_size, ctx.get_int("minimum_size", 1024));
   MQ_ASSIGN_OR_RETURN(std::string scheme_text, ctx.get_string("scheme", "quint8"));
   MQ_ASSIGN_OR_RETURN(Scheme scheme, parse_scheme(scheme_text));
@@ -148,59 +150,73 @@ Status quantize_weights(const GraphDef& in, TransformContext& ctx, GraphDef* out
   }
 
   ReplaceReport report;
-  MQ_RETURN_IF_ERROR(replace_matching_op_types(
-      in, {"Const", {}},
-      [&](const NodeMatch& match, const std::set<std::string>&, const std::set<std::string>&,
-          std::vector<tensorflow::NodeDef>* new_nodes) -> Status {
-        const tensorflow::NodeDef& node = *match.node;
-        MQ_ASSIGN_OR_RETURN(ConstAttrs attrs, const_attrs(node));
-        if (attrs.dtype != tensorflow::DT_FLOAT) {
-          MQ_RETURN_IF_ERROR(check_const_value_decodes(node, *attrs.value));
-          copy_original_match(match, new_nodes);
-          return Status::ok();
-        }
-        MQ_ASSIGN_OR_RETURN(FloatValues values, FloatValues::of(node, *attrs.value));
-        if (values.size() < minimum_size || !filter.selects(node.name())) {
-          copy_original_match(match, new_nodes);
-          return Status::ok();
-        }
+  MatchReplacer replacer = [&](const NodeMatch& match, const std::set<std::string>&, const std::set<std::string>&,
+                               std::vector<tensorflow::NodeDef>* new_nodes) -> Status {
+    const tensorflow::NodeDef& node = *match.node;
+    MQ_ASSIGN_OR_RETURN(ConstAttrs attrs, const_attrs(node));
+    if (attrs.dtype != tensorflow::DT_FLOAT) {
+      MQ_RETURN_IF_ERROR(check_const_value_decodes(node, *attrs.value));
+      copy_original_match(match, new_nodes);
+      return Status::ok();
+    }
+    MQ_ASSIGN_OR_RETURN(FloatValues values, FloatValues::of(node, *attrs.value));
+    if (values.size() < minimum_size || !filter.selects(node.name())) {
+      copy_original_match(match, new_nodes);
+      return Status::ok();
+    }
 
-        StatusOr<EncodedWeights> encoded = Status::ok();
-        switch (scheme) {
-          case Scheme::kQuint8:
-            encoded = encode_quint8_min_first(node.name(), values.data(), values.size(), values.shape());
-            break;
-          case Scheme::kPerChannelInt8:
-            encoded = encode_symmetric_int8(node.name(), values.data(), values.size(), values.shape(),
-                                            axes->axis_for(node.name(), values.shape().size()));
-            break;
-          case Scheme::kFloat16:
-            encoded = encode_float16(node.name(), values.data(), values.size(), values.shape());
-            break;
-        }
-        if (!encoded.is_ok()) {
-          ctx.warn("kept " + node.name() + " as float: " + encoded.status().message());
-          ctx.add_count("tensors kept as float");
-          copy_original_match(match, new_nodes);
-          return Status::ok();
-        }
-        TensorReport tensor;
-        tensor.node = node.name();
-        tensor.encoding = encoded->encoding;
-        tensor.elements = values.size();
-        tensor.bytes_before = static_cast<uint64_t>(values.size()) * sizeof(float);
-        tensor.bytes_after = encoded->bytes_after;
-        tensor.max_abs_error = encoded->error.max_abs;
-        tensor.rmse = encoded->error.rmse;
-        tensor.sqnr_db = encoded->error.sqnr_db;
-        ctx.report_tensor(std::move(tensor));
-        ctx.add_count("tensors quantized");
-        for (tensorflow::NodeDef& created : encoded->nodes) new_nodes->push_back(std::move(created));
-        return Status::ok();
-      },
-      ReplaceOptions{false}, out, &report));
+    StatusOr<EncodedWeights> encoded = Status::ok();
+    switch (scheme) {
+      case Scheme::kQuint8:
+        encoded = encode_quint8_min_first(node.name(), values.data(), values.size(), values.shape());
+        break;
+      case Scheme::kPerChannelInt8:
+        encoded = encode_symmetric_int8(node.name(), values.data(), values.size(), values.shape(),
+                                        axes->axis_for(node.name(), values.shape().size()));
+        break;
+      case Scheme::kFloat16:
+        encoded = encode_float16(node.name(), values.data(), values.size(), values.shape());
+        break;
+    }
+    if (!encoded.is_ok()) {
+      ctx.warn("kept " + node.name() + " as float: " + encoded.status().message());
+      ctx.add_count("tensors kept as float");
+      copy_original_match(match, new_nodes);
+      return Status::ok();
+    }
+    TensorReport tensor;
+    tensor.node = node.name();
+    tensor.encoding = encoded->encoding;
+    tensor.elements = values.size();
+    tensor.bytes_before = static_cast<uint64_t>(values.size()) * sizeof(float);
+    tensor.bytes_after = encoded->bytes_after;
+    tensor.max_abs_error = encoded->error.max_abs;
+    tensor.rmse = encoded->error.rmse;
+    tensor.sqnr_db = encoded->error.sqnr_db;
+    ctx.report_tensor(std::move(tensor));
+    ctx.add_count("tensors quantized");
+    for (tensorflow::NodeDef& created : encoded->nodes) new_nodes->push_back(std::move(created));
+    // The match points into `taken`: the Const is replaced, its floats
+    // are no longer needed.
+    if (taken) const_cast<tensorflow::NodeDef&>(node).mutable_attr()->erase("value");
+    return Status::ok();
+  };
+  if (taken) {
+    MQ_RETURN_IF_ERROR(replace_matching_op_types(std::move(*taken), {"Const", {}}, replacer, ReplaceOptions{false}, out,
+                                                 &report));
+  } else {
+    MQ_RETURN_IF_ERROR(replace_matching_op_types(in, {"Const", {}}, replacer, ReplaceOptions{false}, out, &report));
+  }
   for (const std::string& warning : report.warnings) ctx.warn(warning);
   return Status::ok();
 }
+
+}  // namespace
+
+Status quantize_weights(const GraphDef& in, TransformContext& ctx, GraphDef* out) {
+  return quantize(in, nullptr, ctx, out);
+}
+
+Status quantize_weights(GraphDef&& in, TransformContext& ctx, GraphDef* out) { return quantize(in, &in, ctx, out); }
 
 }  // namespace mq::transforms

@@ -14,12 +14,22 @@
 namespace mq {
 
 using TransformFunction = Status (*)(const tensorflow::GraphDef& in, TransformContext& ctx, tensorflow::GraphDef* out);
+// The same transform on a graph the caller no longer needs: nodes and tensor
+// bytes are moved out of `in` instead of copied, so a large model is not held
+// twice.
+using TakingTransformFunction = Status (*)(tensorflow::GraphDef&& in, TransformContext& ctx,
+                                           tensorflow::GraphDef* out);
 
 struct TransformDefinition {
   const char* name;
   const char* help;
   std::vector<ParameterSpec> parameters;
   TransformFunction function;
+  // Optional; the driver prefers it. When it fails, `in` is either left as
+  // it was (taking_restores_input) or in an unspecified state, in which case
+  // the driver uses it only for steps whose errors cannot be ignored.
+  TakingTransformFunction taking_function = nullptr;
+  bool taking_restores_input = false;
 };
 
 // Every transform, sorted by name.

@@ -78,7 +78,11 @@ Status shape_for_placeholder(const PlaceholderParams& params, const std::string&
 
 }  // namespace
 
-Status strip_unused_nodes(const GraphDef& in, TransformContext& ctx, GraphDef* out) {
+namespace {
+
+// `taken` is `in` when the caller no longer needs it: kept nodes are then
+// moved, not copied, once nothing can fail any more.
+Status strip(const GraphDef& in, GraphDef* taken, TransformContext& ctx, GraphDef* out) {
   PlaceholderParams params;
   MQ_ASSIGN_OR_RETURN(params.type, ctx.get_list("type"));
   MQ_ASSIGN_OR_RETURN(params.shape, ctx.get_list("shape"));
@@ -112,29 +116,50 @@ Status strip_unused_nodes(const GraphDef& in, TransformContext& ctx, GraphDef* o
     current.assign(next.begin(), next.end());
   }
 
-  out->Clear();
+  // The Placeholders that replace inputs, made before any node moves.
+  std::unordered_map<std::string, tensorflow::NodeDef> placeholders;
   for (const tensorflow::NodeDef& node : in.node()) {
+    if (!required.count(node.name()) || !input_nodes.count(node.name()) || node.op() == "Placeholder") continue;
+    tensorflow::DataType type;
+    MQ_RETURN_IF_ERROR(type_for_placeholder(params, node.name(), &type));
+    std::vector<int64_t> dims;
+    MQ_RETURN_IF_ERROR(shape_for_placeholder(params, node.name(), &dims));
+    tensorflow::NodeDef& placeholder = placeholders[node.name()];
+    placeholder.set_name(node.name());
+    placeholder.set_op("Placeholder");
+    (*placeholder.mutable_attr())["dtype"].set_type(type);
+    tensorflow::TensorShapeProto* shape = (*placeholder.mutable_attr())["shape"].mutable_shape();
+    for (int64_t dim : dims) shape->add_dim()->set_size(dim);
+  }
+
+  tensorflow::GraphDef result;
+  for (int index = 0; index < in.node_size(); ++index) {
+    const tensorflow::NodeDef& node = in.node(index);
     if (!required.count(node.name())) {
       ctx.add_count("nodes removed");
       continue;
     }
     if (!input_nodes.count(node.name()) || node.op() == "Placeholder") {
-      *out->add_node() = node;
+      if (taken) {
+        *result.add_node() = std::move(*taken->mutable_node(index));
+      } else {
+        *result.add_node() = node;
+      }
       continue;
     }
-    tensorflow::DataType type;
-    MQ_RETURN_IF_ERROR(type_for_placeholder(params, node.name(), &type));
-    std::vector<int64_t> dims;
-    MQ_RETURN_IF_ERROR(shape_for_placeholder(params, node.name(), &dims));
-    tensorflow::NodeDef* placeholder = out->add_node();
-    placeholder->set_name(node.name());
-    placeholder->set_op("Placeholder");
-    (*placeholder->mutable_attr())["dtype"].set_type(type);
-    tensorflow::TensorShapeProto* shape = (*placeholder->mutable_attr())["shape"].mutable_shape();
-    for (int64_t dim : dims) shape->add_dim()->set_size(dim);
+    *result.add_node() = placeholders.at(node.name());
     ctx.add_count("inputs turned into Placeholders");
   }
+  *out = std::move(result);
   return Status::ok();
 }
+
+}  // namespace
+
+Status strip_unused_nodes(const GraphDef& in, TransformContext& ctx, GraphDef* out) {
+  return strip(in, nullptr, ctx, out);
+}
+
+Status strip_unused_nodes(GraphDef&& in, TransformContext& ctx, GraphDef* out) { return strip(in, &in, ctx, out); }
 
 }  // namespace mq::transforms

@@ -93,6 +93,21 @@ TEST_CASE("unary math matches hand-computed values", "[eval][kernels][math]") {
   CHECK(values_of<float>(run_ok("LeakyRelu", {x})) == std::vector<float>{-0.5f, -0.1f, 0.5f, 2.5f});
   CHECK(values_of<float>(run_ok("Sqrt", {floats({2}, {4, 9})})) == std::vector<float>{2, 3});
   CHECK(values_of<float>(run_ok("Rsqrt", {floats({2}, {4, 0.25f})})) == std::vector<float>{0.5f, 2});
+  {
+    // Correctly rounded on every element, as in the WebAssembly build, not
+    // the processor's estimate refined (batch norm variances + epsilon).
+    std::vector<float> variances;
+    for (int i = 0; i < 1000; ++i) variances.push_back(0.001f + static_cast<float>(i) * 0.37f + 1e-3f / (i + 1));
+    std::vector<float> roots = values_of<float>(run_ok("Sqrt", {floats({1000}, variances)}));
+    std::vector<float> inverse_roots = values_of<float>(run_ok("Rsqrt", {floats({1000}, variances)}));
+    int sqrt_mismatches = 0, rsqrt_mismatches = 0;
+    for (size_t i = 0; i < variances.size(); ++i) {
+      sqrt_mismatches += roots[i] != std::sqrt(variances[i]);
+      rsqrt_mismatches += inverse_roots[i] != 1.0f / std::sqrt(variances[i]);
+    }
+    CHECK(sqrt_mismatches == 0);
+    CHECK(rsqrt_mismatches == 0);
+  }
   CHECK(values_of<float>(run_ok("Reciprocal", {floats({2}, {4, -0.5f})})) == std::vector<float>{0.25f, -2});
 
   auto approx = [](const Tensor& t, std::vector<double> expected) {

@@ -27,6 +27,9 @@ TEST_CASE("the registry holds TF 2.21's ops", "[transforms][ops]") {
   CHECK(mq::find_op_def("NotAnOp") == nullptr);
   CHECK(mq::find_op_def("") == nullptr);
   CHECK(mq::find_op_def("conv2d") == nullptr);
+  // Built on first use, then the same OpDef every time.
+  CHECK(mq::find_op_def("Abs") == mq::find_op_def("Abs"));
+  CHECK(mq::find_op_def("Zeta")->name() == "Zeta");
 
   const auto& variable = op("VariableV2");
   CHECK(variable.is_stateful());

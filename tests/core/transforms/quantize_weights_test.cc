@@ -470,3 +470,45 @@ TEST_CASE("quantize_weights reports each tensor in the steps' JSON", "[transform
   REQUIRE(exact.is_ok());
   CHECK(mq::transform_steps_json(exact->steps).find("\"rmse\":0,\"sqnr_db\":null}") != std::string::npos);
 }
+
+TEST_CASE("quantize_weights on a graph it may take gives what it gives on a copy",
+          "[transforms][quantize_weights]") {
+  // The driver hands quantize_weights the graph itself (its float bytes are
+  // freed as they are encoded) unless ignore_errors=true asks for the graph
+  // to survive a failure, which runs it on a copy. Both give the same graph,
+  // which computes what the float graph computes to within the encoding.
+  tensorflow::GraphDef graph;
+  auto* input = add_node(&graph, "input", "Placeholder");
+  (*input->mutable_attr())["dtype"].set_type(tensorflow::DT_FLOAT);
+  add_float_const(&graph, "filter", {3, 3, 2, 4}, pseudo_random(72, 3, 2.0f));
+  add_node(&graph, "filter/read", "Identity", {"filter"});
+  add_conv(&graph, "conv", "input", "filter/read");
+  add_float_const(&graph, "bias", {4}, {0.5f, -0.25f, 1, 2});  // too small to quantize
+  auto* add = add_node(&graph, "output", "Add", {"conv", "bias"});
+  (*add->mutable_attr())["T"].set_type(tensorflow::DT_FLOAT);
+  mq::test::add_int32_const(&graph, "unused_ints", {20}, std::vector<int32_t>(20, 7));
+
+  mq::Tensor feed(tensorflow::DT_FLOAT, {1, 4, 4, 2});
+  std::vector<float> image = pseudo_random(32, 5, 1.0f);
+  std::memcpy(feed.data<float>(), image.data(), 32 * sizeof(float));
+  const std::vector<float> expected = evaluate(graph, "output", {{"input", feed}});
+
+  for (const char* scheme : {"quint8", "per_channel_int8", "float16"}) {
+    INFO(scheme);
+    const std::string transform = std::string("quantize_weights(scheme=") + scheme + ", minimum_size=16";
+    auto taken = mq::test::run_transforms(graph, transform + ")", {"input"}, {"output"});
+    auto copied = mq::test::run_transforms(graph, transform + ", ignore_errors=true)", {"input"}, {"output"});
+    REQUIRE(taken.is_ok());
+    REQUIRE(copied.is_ok());
+    CHECK(*mq::serialize_graph(taken->graph, mq::GraphFormat::kBinary) ==
+          *mq::serialize_graph(copied->graph, mq::GraphFormat::kBinary));
+    REQUIRE(taken->steps.size() == 1);
+    CHECK(taken->steps[0].notes.tensors.size() == 1);
+    CHECK(taken->steps[0].notes.tensors.size() == copied->steps[0].notes.tensors.size());
+    CHECK(node_named(taken->graph, "filter").op() == (std::string(scheme) == "float16" ? "Cast" : "Dequantize"));
+    CHECK(node_named(taken->graph, "bias").op() == "Const");
+    CHECK(node_named(taken->graph, "unused_ints").op() == "Const");
+    // 18 products of |input| ≤ 1 with weights within a step of 4/255.
+    CHECK(max_abs_difference(evaluate(taken->graph, "output", {{"input", feed}}), expected) <= 18 * 4.0 / 255);
+  }
+}

@@ -111,7 +111,13 @@ test('the keyboard alone opens a model: Tab to the drop zone, Enter opens the pi
 
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'drop-zone');
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+  // Waiting for 'filechooser' asks the browser to intercept the picker
+  // without awaiting the answer; a round trip makes sure it has before Enter
+  // (under load the key press could otherwise win and open no chooser).
+  const chooserShown = page.waitForEvent('filechooser');
+  await page.evaluate(() => 0);
+  await page.keyboard.press('Enter');
+  const chooser = await chooserShown;
   await chooser.setFiles(model.path);
   await assertShowsSummaryOf(page, model, 'tf2onnx_fc-layers.pb');
   assert.deepEqual(foreignRequests(requests, session.origin), []);

@@ -94,4 +94,15 @@ StatusOr<FloatValues> FloatValues::of(const tensorflow::NodeDef& node, const ten
   return values;
 }
 
+StatusOr<std::optional<FloatValues>> float_weights_to_rewrite(const tensorflow::NodeDef& node, int64_t minimum_size) {
+  MQ_ASSIGN_OR_RETURN(ConstAttrs attrs, const_attrs(node));
+  if (attrs.dtype != tensorflow::DT_FLOAT) {
+    MQ_RETURN_IF_ERROR(check_const_value_decodes(node, *attrs.value));
+    return std::optional<FloatValues>();
+  }
+  MQ_ASSIGN_OR_RETURN(FloatValues values, FloatValues::of(node, *attrs.value));
+  if (values.size() < minimum_size) return std::optional<FloatValues>();
+  return std::optional<FloatValues>(std::move(values));
+}
+
 }  // namespace mq

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,5 +51,10 @@ class FloatValues {
   Shape shape_;
   std::vector<float> storage_;
 };
+
+// The values of a Const that a weight transform rewrites: a float tensor of
+// at least `minimum_size` elements. nullopt for a Const to keep as it is,
+// after checking that a value of another dtype decodes.
+StatusOr<std::optional<FloatValues>> float_weights_to_rewrite(const tensorflow::NodeDef& node, int64_t minimum_size);
 
 }  // namespace mq

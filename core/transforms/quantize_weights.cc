@@ -153,17 +153,12 @@ Status quantize(const GraphDef& in, GraphDef* taken, TransformContext& ctx, Grap
   MatchReplacer replacer = [&](const NodeMatch& match, const std::set<std::string>&, const std::set<std::string>&,
                                std::vector<tensorflow::NodeDef>* new_nodes) -> Status {
     const tensorflow::NodeDef& node = *match.node;
-    MQ_ASSIGN_OR_RETURN(ConstAttrs attrs, const_attrs(node));
-    if (attrs.dtype != tensorflow::DT_FLOAT) {
-      MQ_RETURN_IF_ERROR(check_const_value_decodes(node, *attrs.value));
+    MQ_ASSIGN_OR_RETURN(std::optional<FloatValues> weights, float_weights_to_rewrite(node, minimum_size));
+    if (!weights || !filter.selects(node.name())) {
       copy_original_match(match, new_nodes);
       return Status::ok();
     }
-    MQ_ASSIGN_OR_RETURN(FloatValues values, FloatValues::of(node, *attrs.value));
-    if (values.size() < minimum_size || !filter.selects(node.name())) {
-      copy_original_match(match, new_nodes);
-      return Status::ok();
-    }
+    const FloatValues& values = *weights;
 
     StatusOr<EncodedWeights> encoded = Status::ok();
     switch (scheme) {

@@ -28,17 +28,12 @@ Status round_weights(const GraphDef& in, TransformContext& ctx, GraphDef* out) {
       [&](const NodeMatch& match, const std::set<std::string>&, const std::set<std::string>&,
           std::vector<tensorflow::NodeDef>* new_nodes) -> Status {
         const tensorflow::NodeDef& node = *match.node;
-        MQ_ASSIGN_OR_RETURN(ConstAttrs attrs, const_attrs(node));
-        if (attrs.dtype != tensorflow::DT_FLOAT) {
-          MQ_RETURN_IF_ERROR(check_const_value_decodes(node, *attrs.value));
+        MQ_ASSIGN_OR_RETURN(std::optional<FloatValues> weights, float_weights_to_rewrite(node, kMinimumSize));
+        if (!weights) {
           copy_original_match(match, new_nodes);
           return Status::ok();
         }
-        MQ_ASSIGN_OR_RETURN(FloatValues values, FloatValues::of(node, *attrs.value));
-        if (values.size() < kMinimumSize) {
-          copy_original_match(match, new_nodes);
-          return Status::ok();
-        }
+        const FloatValues& values = *weights;
         const size_t count = static_cast<size_t>(values.size());
         std::string bytes(count * sizeof(float), '\0');
         float* rounded = reinterpret_cast<float*>(bytes.data());

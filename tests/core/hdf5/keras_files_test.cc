@@ -12,30 +12,14 @@
 
 #include "core/hdf5/hdf5_file.h"
 #include "core/keras/zip.h"
+#include "tests/core/keras/keras_test_support.h"
 #include "tests/test_support.h"
 
 namespace {
 
 using namespace mq::hdf5;
 using mq::keras::ZipArchive;
-
-template <typename T>
-T value_of(mq::StatusOr<T> result) {
-  INFO(result.status().message());
-  REQUIRE(result.is_ok());
-  return std::move(result).value();
-}
-
-// ../shared/keras, or "" (with a SKIPPED line) when it is absent.
-std::string keras_dir(const std::string& what) {
-  std::string shared = mq::test::shared_dir();
-  std::error_code error;
-  if (shared.empty() || !std::filesystem::is_directory(shared + "/keras", error)) {
-    mq::test::announce_skip(what, "../shared/keras not found (set MQ_SHARED_DIR)");
-    return "";
-  }
-  return shared + "/keras";
-}
+using mq::keras::test::value_of;
 
 struct OpenedFile {
   std::string bytes;  // the archive or the .h5 file; must outlive `file`
@@ -158,7 +142,7 @@ void check_face_model(const OpenedFile& opened) {
 }  // namespace
 
 TEST_CASE("Keras 2.0.5 face model (classic HDF5)", "[hdf5][keras]") {
-  std::string dir = keras_dir("Keras 2.0.5 face model");
+  std::string dir = mq::keras::test::shared_keras_dir("Keras 2.0.5 face model");
   if (dir.empty()) return;
   auto opened = open_h5(dir + "/face_fer2013_mini_XCEPTION.102-0.66.hdf5");
   CHECK(opened->file.superblock_version() == 0);
@@ -166,7 +150,7 @@ TEST_CASE("Keras 2.0.5 face model (classic HDF5)", "[hdf5][keras]") {
 }
 
 TEST_CASE("re-encodings of the face model hold identical attributes and weights", "[hdf5][keras]") {
-  std::string dir = keras_dir("face model re-encodings");
+  std::string dir = mq::keras::test::shared_keras_dir("face model re-encodings");
   if (dir.empty()) return;
   auto classic = open_h5(dir + "/face_fer2013_mini_XCEPTION.102-0.66.hdf5");
   std::vector<ObjectEntry> classic_objects = value_of(classic->file.list_objects());
@@ -199,7 +183,7 @@ TEST_CASE("re-encodings of the face model hold identical attributes and weights"
 }
 
 TEST_CASE("tf.keras 2.2.4 weights-only file (kotlindl batchnorm)", "[hdf5][keras]") {
-  std::string dir = keras_dir("tf.keras weights-only file");
+  std::string dir = mq::keras::test::shared_keras_dir("tf.keras weights-only file");
   if (dir.empty()) return;
   auto opened = open_h5(dir + "/kotlindl_batchnorm_weights.h5");
   const Group& root = opened->root;
@@ -231,7 +215,7 @@ TEST_CASE("tf.keras 2.2.4 weights-only file (kotlindl batchnorm)", "[hdf5][keras
 }
 
 TEST_CASE("Keras 2.2.5 LSTM model in the newest HDF5 layout (frugally-deep)", "[hdf5][keras]") {
-  std::string dir = keras_dir("LSTM model, newest HDF5 layout");
+  std::string dir = mq::keras::test::shared_keras_dir("LSTM model, newest HDF5 layout");
   if (dir.empty()) return;
   auto opened = open_h5(dir + "/fdeep_lstm.latest.h5");
   const Group& root = opened->root;
@@ -264,7 +248,7 @@ TEST_CASE("Keras 2.2.5 LSTM model in the newest HDF5 layout (frugally-deep)", "[
 }
 
 TEST_CASE("Keras 3 .keras archives: model.weights.h5 read in place", "[hdf5][keras]") {
-  std::string dir = keras_dir("Keras 3 .keras archives");
+  std::string dir = mq::keras::test::shared_keras_dir("Keras 3 .keras archives");
   if (dir.empty()) return;
   {
     std::string bytes = mq::test::read_bytes(dir + "/flownet_final_model.keras");
@@ -304,7 +288,7 @@ TEST_CASE("Keras 3 .keras archives: model.weights.h5 read in place", "[hdf5][ker
 }
 
 TEST_CASE("every HDF5 file in ../shared/keras reads completely", "[hdf5][keras]") {
-  std::string dir = keras_dir("every file in ../shared/keras");
+  std::string dir = mq::keras::test::shared_keras_dir("every file in ../shared/keras");
   if (dir.empty()) return;
   std::vector<std::string> paths;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {

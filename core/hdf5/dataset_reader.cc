@@ -110,8 +110,10 @@ std::string filter_name(const FilterInfo& filter) {
 
 std::string unshuffle(std::string_view data, size_t element_size) {
   std::string out(data);
-  if (element_size <= 1) return out;
-  size_t count = data.size() / element_size;
+  size_t count = element_size <= 1 ? 0 : data.size() / element_size;
+  // No whole element (the filter's element size comes from the file and may
+  // be anything): nothing moves, and the loop below must not run over it.
+  if (count == 0) return out;
   for (size_t byte = 0; byte < element_size; ++byte) {
     const char* source = data.data() + byte * count;
     for (size_t i = 0; i < count; ++i) out[i * element_size + byte] = source[i];
@@ -242,6 +244,11 @@ StatusOr<std::string> read_dataset_bytes(const FileContext& file, const DatasetS
   }
   std::vector<bool> seen(static_cast<size_t>(grid_count), false);
 
+  // Every chunk is decoded whole, even one that overhangs the dataset by
+  // nearly all of its size; a file can list many such chunks, in many
+  // datasets, so decoding has a budget of its own for the whole file.
+  const uint64_t decode_budget = 4 * file.options.max_read_bytes;
+
   auto place_chunk = [&](const ChunkLocation& chunk) -> Status {
     if (chunk.offset.size() != rank) return damaged_file(what + " lists a chunk of the wrong rank");
     uint64_t position = 0;
@@ -253,6 +260,12 @@ StatusOr<std::string> read_dataset_bytes(const FileContext& file, const DatasetS
     }
     if (seen[static_cast<size_t>(position)]) return Status::ok();
     seen[static_cast<size_t>(position)] = true;
+    // Each filter of the pipeline runs over the whole chunk.
+    file.decoded_chunk_bytes += std::max<uint64_t>(chunk_bytes, chunk.stored_size) *
+                                std::max<uint64_t>(1, storage.filters.size());
+    if (file.decoded_chunk_bytes > decode_budget)
+      return Status::resource_exhausted(what + ": decoding the file's chunks would take more than " + std::to_string(decode_budget) +
+                                        " bytes (4 times the reading limit)");
     std::string chunk_what = "chunk " + dims_string(chunk.offset) + " of " + what;
     if (storage.filters.empty()) {
       MQ_ASSIGN_OR_RETURN(std::string_view data, file.span(chunk.address, chunk_bytes, chunk_what));

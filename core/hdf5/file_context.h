@@ -29,6 +29,9 @@ struct FileContext {
   int superblock_version = 0;
   uint64_t root_object_address = kUndefinedAddress;
   OpenOptions options;
+  // Chunk bytes decoded so far, over every dataset read from this file (the
+  // reader is single-threaded); dataset_reader.cc keeps it under a budget.
+  mutable uint64_t decoded_chunk_bytes = 0;
 
   // A cursor over `size` bytes at file address `address` (relative to the
   // base address), or an error naming `what` when they are not all in the file.

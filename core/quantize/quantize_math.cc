@@ -90,9 +90,11 @@ void round_to_buckets(float* values, size_t count, int num_steps) {
     else min = 2.0f * max;
   }
   const float bucket_width = (max - min) / static_cast<float>(num_steps);
+  // The bucket index stays a float: for finite weights it is a small whole
+  // number either way, and a NaN or infinite weight (or range) has no int.
   for (size_t i = 0; i < count; ++i) {
-    int32_t bucket = static_cast<int32_t>(std::floor((values[i] - min) / bucket_width));
-    values[i] = min + bucket_width * (static_cast<float>(bucket) + 0.5f);
+    const float bucket = std::floor((values[i] - min) / bucket_width);
+    values[i] = min + bucket_width * (bucket + 0.5f);
   }
 }
 

@@ -73,9 +73,15 @@ void fill_with(Tensor& out, const Tensor& value) {
   }
 }
 
+// Loop counts over a span of a tensor's dimensions. A product past int64 can
+// only come from a tensor with no elements (a 0 elsewhere in its shape, as in
+// [0, 2^40, 2^40]; larger shapes are refused as tensors), so it is 0: the
+// loops have nothing to do.
 int64_t product(const Shape& shape, size_t begin, size_t end) {
   int64_t result = 1;
-  for (size_t i = begin; i < end && i < shape.size(); ++i) result *= shape[i];
+  for (size_t i = begin; i < end && i < shape.size(); ++i) {
+    if (__builtin_mul_overflow(result, shape[i], &result)) return 0;
+  }
   return result;
 }
 
@@ -311,6 +317,12 @@ Status unpack_kernel(KernelContext& ctx) {
   shape.erase(shape.begin() + axis);
   int64_t outer = product(input.shape(), 0, axis);
   int64_t inner = product(input.shape(), axis + 1, input.shape().size());
+  // An empty input can still have millions of entries along the axis, each
+  // an output tensor: their count is charged to the budget too.
+  if (static_cast<unsigned long long>(count) > (1ULL << 40))
+    return ctx.error("cannot unpack " + std::to_string(count) + " outputs");
+  MQ_RETURN_IF_ERROR(ctx.budget.reserve(static_cast<unsigned long long>(count) * sizeof(Tensor),
+                                        "node '" + ctx.node.name() + "' outputs"));
   std::vector<Tensor> outputs;
   for (int64_t k = 0; k < count; ++k) {
     MQ_ASSIGN_OR_RETURN(Tensor out, ctx.allocate(input.dtype(), shape));

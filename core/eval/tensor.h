@@ -25,7 +25,8 @@ std::string dtype_name(DataType dtype);
 // TensorFlow's DataTypeFromString; false when the name is not accepted.
 bool dtype_from_name(const std::string& name, DataType* dtype);
 
-// Number of elements, or -1 when a dim is negative or the product overflows.
+// Number of elements, or -1 when a dim is negative or the product of the
+// non-zero dims overflows (an empty tensor cannot have a larger shape either).
 int64_t num_elements(const Shape& shape);
 // "[1,224,224,3]"
 std::string shape_string(const Shape& shape);

@@ -137,13 +137,21 @@ bool dtype_from_name(const std::string& name, DataType* dtype) {
 }
 
 int64_t num_elements(const Shape& shape) {
-  int64_t count = 1;
+  // The product of the non-zero dims must fit too, even when a 0 makes the
+  // tensor empty: kernels compute strides and loop counts over spans of the
+  // shape, so [0, 2^40, 2^40] is refused like [2^40, 2^40, 2].
+  int64_t nonzero = 1;
+  bool empty = false;
   for (int64_t dim : shape) {
     if (dim < 0) return -1;
-    if (dim != 0 && count > std::numeric_limits<int64_t>::max() / dim) return -1;
-    count *= dim;
+    if (dim == 0) {
+      empty = true;
+      continue;
+    }
+    if (nonzero > std::numeric_limits<int64_t>::max() / dim) return -1;
+    nonzero *= dim;
   }
-  return count;
+  return empty ? 0 : nonzero;
 }
 
 std::string shape_string(const Shape& shape) {

@@ -17,7 +17,11 @@ void copy_elements(const Tensor& src, int64_t src_index, Tensor& dst, int64_t ds
 
 std::vector<int64_t> dense_strides(const Shape& shape) {
   std::vector<int64_t> strides(shape.size(), 1);
-  for (size_t i = shape.size(); i-- > 1;) strides[i - 1] = strides[i] * shape[i];
+  for (size_t i = shape.size(); i-- > 1;) {
+    // Past int64 only in a tensor with no elements ([0, 2^40, 2^40]), whose
+    // strides are never used to reach one: 0 then.
+    if (__builtin_mul_overflow(strides[i], shape[i], &strides[i - 1])) strides[i - 1] = 0;
+  }
   return strides;
 }
 

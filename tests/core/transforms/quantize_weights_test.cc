@@ -14,21 +14,13 @@
 
 using mq::test::add_float_const;
 using mq::test::add_node;
+using mq::test::canonical;
 using mq::test::inputs_of;
 using mq::test::Names;
 using mq::test::node_named;
 using mq::test::node_names;
 
 namespace {
-
-// A node's bytes with map entries in key order, for comparing nodes.
-std::string canonical(const tensorflow::NodeDef& node) {
-  tensorflow::GraphDef graph;
-  *graph.add_node() = node;
-  auto bytes = mq::serialize_graph(graph, mq::GraphFormat::kBinary);
-  REQUIRE(bytes.is_ok());
-  return *bytes;
-}
 
 const std::vector<float> kConvInput = {1, 4, 2, 5, 3, 6, -1, -4, -2, -5, -3, -6};
 const std::vector<float> kWeightPattern = {1, 2, 3, 4, 0.1f, 0.2f, 0.3f, 0.4f};

@@ -8,21 +8,13 @@
 
 using mq::test::add_float_const;
 using mq::test::add_node;
+using mq::test::canonical;
 using mq::test::float_values;
 using mq::test::Names;
 using mq::test::node_named;
 using mq::test::node_names;
 
 namespace {
-
-// A node's bytes with map entries in key order, for comparing nodes.
-std::string canonical(const tensorflow::NodeDef& node) {
-  tensorflow::GraphDef graph;
-  *graph.add_node() = node;
-  auto bytes = mq::serialize_graph(graph, mq::GraphFormat::kBinary);
-  REQUIRE(bytes.is_ok());
-  return *bytes;
-}
 
 tensorflow::GraphDef one_const(const std::vector<float>& values) {
   tensorflow::GraphDef graph;

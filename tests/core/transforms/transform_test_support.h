@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/graph/graph_index.h"
+#include "core/io/graph_io.h"
 #include "core/proto/graph.pb.h"
 #include "core/transforms/apply_transforms.h"
 #include "core/transforms/transform_string.h"
@@ -71,6 +72,15 @@ inline std::vector<int64_t> shape_of_value(const tensorflow::NodeDef& node) {
   std::vector<int64_t> dims;
   for (const auto& dim : node.attr().at("value").tensor().tensor_shape().dim()) dims.push_back(dim.size());
   return dims;
+}
+
+// A node's bytes with map entries in key order, for comparing nodes.
+inline std::string canonical(const tensorflow::NodeDef& node) {
+  tensorflow::GraphDef graph;
+  *graph.add_node() = node;
+  auto bytes = mq::serialize_graph(graph, mq::GraphFormat::kBinary);
+  REQUIRE(bytes.is_ok());
+  return *bytes;
 }
 
 inline std::vector<std::string> node_names(const tensorflow::GraphDef& graph) {

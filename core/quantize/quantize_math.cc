@@ -102,6 +102,7 @@ float symmetric_int8_scale(float max_abs) { return max_abs > 0 ? max_abs / 127.0
 
 int8_t quantize_symmetric_int8(float value, float scale) {
   double q = round_half_away(static_cast<double>(value) / static_cast<double>(scale));
+  if (std::isnan(q)) return 0;  // a NaN weight (or scale) has no level; int8 has no NaN
   q = q < -127.0 ? -127.0 : (q > 127.0 ? 127.0 : q);
   return static_cast<int8_t>(static_cast<int>(q));
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "core/eval/kernel.h"
 #include "core/eval/kernels/broadcast.h"
@@ -702,21 +703,46 @@ Status range_kernel(KernelContext& ctx) {
   DataType dtype = ctx.inputs[0].dtype();
   for (const Tensor& input : ctx.inputs)
     if (input.num_elements() != 1) return ctx.error("start, limit and delta must be scalars");
-  MQ_ASSIGN_OR_RETURN(double start, ctx.inputs[0].scalar_as_double());
-  MQ_ASSIGN_OR_RETURN(double limit, ctx.inputs[1].scalar_as_double());
-  MQ_ASSIGN_OR_RETURN(double delta, ctx.inputs[2].scalar_as_double());
-  if (delta == 0) return ctx.error("Requires delta != 0: " + std::to_string(delta));
-  if (delta > 0 && start > limit)
-    return ctx.error("Requires start <= limit when delta > 0: " + std::to_string(start) + "/" + std::to_string(limit));
-  if (delta < 0 && start < limit)
-    return ctx.error("Requires start >= limit when delta < 0: " + std::to_string(start) + "/" + std::to_string(limit));
-  bool integral = dtype == tensorflow::DT_INT32 || dtype == tensorflow::DT_INT64;
-  int64_t count;
+  // Integers are read, checked and counted as integers: through a double,
+  // int64 bounds round and the count's arithmetic overflows.
+  bool integral = dtype != tensorflow::DT_FLOAT && dtype != tensorflow::DT_DOUBLE && dtype != tensorflow::DT_HALF &&
+                  dtype != tensorflow::DT_BFLOAT16;
+  double start = 0, limit = 0, delta = 0;
+  int64_t istart = 0, ilimit = 0, idelta = 0;
   if (integral) {
-    int64_t s = static_cast<int64_t>(start), l = static_cast<int64_t>(limit), d = static_cast<int64_t>(delta);
-    count = (std::abs(l - s) + std::abs(d) - 1) / std::abs(d);
+    int64_t* targets[] = {&istart, &ilimit, &idelta};
+    for (int i = 0; i < 3; ++i) {
+      MQ_ASSIGN_OR_RETURN(std::vector<int64_t> value, ctx.inputs[i].as_int64_vector());
+      *targets[i] = value[0];
+    }
+    start = static_cast<double>(istart), limit = static_cast<double>(ilimit), delta = static_cast<double>(idelta);
   } else {
-    count = static_cast<int64_t>(std::ceil(std::abs((limit - start) / delta)));
+    MQ_ASSIGN_OR_RETURN(start, ctx.inputs[0].scalar_as_double());
+    MQ_ASSIGN_OR_RETURN(limit, ctx.inputs[1].scalar_as_double());
+    MQ_ASSIGN_OR_RETURN(delta, ctx.inputs[2].scalar_as_double());
+  }
+  bool up = integral ? idelta > 0 : delta > 0;
+  bool down = integral ? idelta < 0 : delta < 0;
+  if (!up && !down) return ctx.error("Requires delta != 0: " + std::to_string(delta));
+  if (up && (integral ? istart > ilimit : start > limit))
+    return ctx.error("Requires start <= limit when delta > 0: " + std::to_string(start) + "/" + std::to_string(limit));
+  if (down && (integral ? istart < ilimit : start < limit))
+    return ctx.error("Requires start >= limit when delta < 0: " + std::to_string(start) + "/" + std::to_string(limit));
+  constexpr int64_t kMaxCount = int64_t{1} << 53;
+  int64_t count = 0;
+  if (integral) {
+    // Unsigned arithmetic: |limit - start| and |delta| may not fit an int64.
+    uint64_t span = up ? static_cast<uint64_t>(ilimit) - static_cast<uint64_t>(istart)
+                       : static_cast<uint64_t>(istart) - static_cast<uint64_t>(ilimit);
+    uint64_t step = up ? static_cast<uint64_t>(idelta) : uint64_t{0} - static_cast<uint64_t>(idelta);
+    uint64_t steps = span / step + (span % step != 0 ? 1 : 0);
+    if (steps > static_cast<uint64_t>(kMaxCount)) return ctx.error("Range has too many elements: " + std::to_string(steps));
+    count = static_cast<int64_t>(steps);
+  } else {
+    double steps = std::ceil(std::abs((limit - start) / delta));
+    if (!(steps <= static_cast<double>(kMaxCount)))
+      return ctx.error("Range has too many elements: " + std::to_string(steps));
+    count = static_cast<int64_t>(steps);
   }
   Status status;
   bool handled = elementwise::dispatch<elementwise::kReals>(dtype, [&](auto type) {
@@ -726,11 +752,20 @@ Status range_kernel(KernelContext& ctx) {
       status = out.status();
       return;
     }
-    T value = ctx.inputs[0].data<T>()[0];
-    T step = ctx.inputs[2].data<T>()[0];
-    for (int64_t i = 0; i < count; ++i) {
-      out->template data<T>()[i] = value;
-      value = static_cast<T>(value + step);
+    T* data = out->template data<T>();
+    if constexpr (std::is_integral_v<T>) {
+      // Every element lies between start and limit, so it fits T; the
+      // products are taken modulo 2^64, which the final value undoes.
+      for (int64_t i = 0; i < count; ++i)
+        data[i] = static_cast<T>(static_cast<int64_t>(static_cast<uint64_t>(istart) +
+                                                      static_cast<uint64_t>(i) * static_cast<uint64_t>(idelta)));
+    } else {
+      T value = ctx.inputs[0].data<T>()[0];
+      T step = ctx.inputs[2].data<T>()[0];
+      for (int64_t i = 0; i < count; ++i) {
+        data[i] = value;
+        value = static_cast<T>(value + step);
+      }
     }
     ctx.outputs[0] = std::move(*out);
   });

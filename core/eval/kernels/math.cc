@@ -59,11 +59,31 @@ Status mul_kernel(KernelContext& ctx) {
   return binary_kernel<kReals>(ctx, [](const auto& x, const auto& y) { return x * y; });
 }
 
+// Signed integer division of the lowest value by -1 overflows (and traps on
+// x86); like the other integer overflows it wraps around instead.
+template <typename T>
+T truncating_quotient(T a, T b) {
+  if constexpr (std::is_signed_v<T>)
+    if (b == T(-1)) return static_cast<T>(std::make_unsigned_t<T>(0) - static_cast<std::make_unsigned_t<T>>(a));
+  return static_cast<T>(a / b);
+}
+
+template <typename T>
+T truncating_remainder(T a, T b) {
+  if constexpr (std::is_signed_v<T>)
+    if (b == T(-1)) return T(0);
+  return static_cast<T>(a % b);
+}
+
 // RealDiv and Div: true division for floats, truncating division for integers.
 Status div_kernel(KernelContext& ctx) {
   MQ_RETURN_IF_ERROR(ctx.check_input_count(2));
   MQ_RETURN_IF_ERROR(check_integer_divisor(ctx));
-  return binary_kernel<kReals>(ctx, [](const auto& x, const auto& y) { return x / y; });
+  return binary_kernel<kReals>(ctx, [](const auto& x, const auto& y) {
+    using T = ScalarOf<decltype(x)>;
+    if constexpr (std::is_integral_v<T>) return x.binaryExpr(y, [](T a, T b) { return truncating_quotient(a, b); });
+    else return x / y;
+  });
 }
 
 Status floor_div_kernel(KernelContext& ctx) {
@@ -75,8 +95,8 @@ Status floor_div_kernel(KernelContext& ctx) {
       if constexpr (std::is_floating_point_v<T>) {
         return std::floor(a / b);
       } else if constexpr (std::is_signed_v<T>) {
-        T quotient = a / b;
-        return (a % b != 0 && ((a < 0) != (b < 0))) ? T(quotient - 1) : quotient;
+        T quotient = truncating_quotient(a, b);
+        return (truncating_remainder(a, b) != 0 && ((a < 0) != (b < 0))) ? T(quotient - 1) : quotient;
       } else {
         return a / b;
       }
@@ -94,7 +114,7 @@ Status floor_mod_kernel(KernelContext& ctx) {
         T remainder = std::fmod(a, b);
         return (remainder != 0 && ((remainder < 0) != (b < 0))) ? remainder + b : remainder;
       } else if constexpr (std::is_signed_v<T>) {
-        T remainder = static_cast<T>(a % b);
+        T remainder = truncating_remainder(a, b);
         return (remainder != 0 && ((remainder < 0) != (b < 0))) ? T(remainder + b) : remainder;
       } else {
         return static_cast<T>(a % b);
@@ -339,11 +359,27 @@ Status add_n_kernel(KernelContext& ctx) {
 
 // ---------------------------------------------------------------------- Cast
 
+// A float that no To can hold converts to the nearest end of To's range and
+// NaN to 0 (C++ leaves both undefined; WebAssembly would trap).
+template <typename To, typename From>
+To saturating_int(From value) {
+  if (std::isnan(value)) return To(0);
+  if (value <= static_cast<From>(std::numeric_limits<To>::lowest())) return std::numeric_limits<To>::lowest();
+  if (value >= static_cast<From>(std::numeric_limits<To>::max())) return std::numeric_limits<To>::max();
+  return static_cast<To>(value);
+}
+
 template <typename From, typename To>
 void cast_elements(const Tensor& in, Tensor& out) {
+  constexpr bool from_half = std::is_same_v<From, Eigen::half> || std::is_same_v<From, Eigen::bfloat16>;
   if constexpr (std::is_same_v<To, bool>) {
     out.flat<bool>() = in.flat<From>().unaryExpr([](From v) { return static_cast<float>(v) != 0.0f; });
-  } else if constexpr (std::is_same_v<From, Eigen::half> || std::is_same_v<From, Eigen::bfloat16>) {
+  } else if constexpr (std::is_integral_v<To> && (from_half || std::is_floating_point_v<From>)) {
+    out.flat<To>() = in.flat<From>().unaryExpr([](From v) {
+      if constexpr (from_half) return saturating_int<To>(static_cast<float>(v));
+      else return saturating_int<To>(v);
+    });
+  } else if constexpr (from_half) {
     out.flat<To>() = in.flat<From>().template cast<float>().template cast<To>();
   } else if constexpr (std::is_same_v<To, Eigen::half> || std::is_same_v<To, Eigen::bfloat16>) {
     out.flat<To>() = in.flat<From>().template cast<float>().template cast<To>();

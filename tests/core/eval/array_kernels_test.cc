@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "tests/core/eval/eval_test_util.h"
@@ -234,6 +236,22 @@ TEST_CASE("Fill, Range, ZerosLike and OnesLike", "[eval][kernels][array]") {
   CHECK(values_of<float>(run_ok("Range", {test::scalar_float(0), test::scalar_float(1), test::scalar_float(0.25f)})) ==
         std::vector<float>{0, 0.25f, 0.5f, 0.75f});
   CHECK_THAT(run_error("Range", {ints({}, {0}), ints({}, {5}), ints({}, {0})}), Catch::Contains("delta != 0"));
+  // int64 bounds are taken exactly, and spans wider than int64 still count right.
+  constexpr int64_t lowest = std::numeric_limits<int64_t>::lowest();
+  constexpr int64_t highest = std::numeric_limits<int64_t>::max();
+  CHECK(values_of<int64_t>(run_ok("Range", {test::int64s({}, {highest - 2}), test::int64s({}, {highest}),
+                                            test::int64s({}, {1})})) == std::vector<int64_t>{highest - 2, highest - 1});
+  CHECK(values_of<int64_t>(run_ok("Range", {test::int64s({}, {lowest}), test::int64s({}, {highest}),
+                                            test::int64s({}, {int64_t{1} << 62})})) ==
+        std::vector<int64_t>{lowest, lowest / 2, 0, -(lowest / 2)});
+  CHECK(values_of<int64_t>(run_ok("Range", {test::int64s({}, {highest}), test::int64s({}, {lowest}),
+                                            test::int64s({}, {lowest})})) == std::vector<int64_t>{highest, -1});
+  CHECK_THAT(run_error("Range", {test::int64s({}, {lowest}), test::int64s({}, {highest}), test::int64s({}, {1})}),
+             Catch::Contains("too many elements"));
+  CHECK_THAT(run_error("Range", {test::scalar_float(0), test::scalar_float(1e30f), test::scalar_float(1e-30f)}),
+             Catch::Contains("too many elements"));
+  CHECK_THAT(run_error("Range", {test::scalar_float(0), test::scalar_float(std::nanf("")), test::scalar_float(1)}),
+             Catch::Contains("too many elements"));
   CHECK(values_of<float>(run_ok("ZerosLike", {floats({2}, {4, 5})})) == std::vector<float>{0, 0});
   CHECK(values_of<int32_t>(run_ok("OnesLike", {ints({2}, {4, 5})})) == std::vector<int32_t>{1, 1});
 }

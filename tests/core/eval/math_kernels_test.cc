@@ -59,6 +59,21 @@ TEST_CASE("division, floor division and floor mod", "[eval][kernels][math]") {
   CHECK_THAT(run_error("FloorDiv", {xi, ints({}, {0})}), Catch::Contains("Integer division by zero"));
 }
 
+TEST_CASE("integer arithmetic that overflows wraps around instead of trapping", "[eval][kernels][math]") {
+  constexpr int32_t lowest = std::numeric_limits<int32_t>::lowest();
+  constexpr int32_t highest = std::numeric_limits<int32_t>::max();
+  Tensor x = ints({3}, {lowest, 65536, highest});
+  // lowest / -1 traps on x86 when computed directly.
+  CHECK(values_of<int32_t>(run_ok("Div", {x, ints({}, {-1})})) == std::vector<int32_t>{lowest, -65536, -highest});
+  CHECK(values_of<int32_t>(run_ok("FloorDiv", {x, ints({}, {-1})})) == std::vector<int32_t>{lowest, -65536, -highest});
+  CHECK(values_of<int32_t>(run_ok("FloorMod", {x, ints({}, {-1})})) == std::vector<int32_t>{0, 0, 0});
+  CHECK(values_of<int32_t>(run_ok("Square", {x})) == std::vector<int32_t>{0, 0, 1});
+  CHECK(values_of<int32_t>(run_ok("Add", {x, ints({}, {1})})) == std::vector<int32_t>{lowest + 1, 65537, lowest});
+  CHECK(values_of<int32_t>(run_ok("Neg", {x})) == std::vector<int32_t>{lowest, -65536, -highest});
+  Tensor big = test::int64s({1}, {std::numeric_limits<int64_t>::max()});
+  CHECK(values_of<int64_t>(run_ok("Mul", {big, test::int64s({}, {2})})) == std::vector<int64_t>{-2});
+}
+
 TEST_CASE("maximum, minimum, pow and squared difference", "[eval][kernels][math]") {
   Tensor x = floats({3}, {1, 5, NAN});
   Tensor y = floats({3}, {3, 2, 0});
@@ -164,6 +179,23 @@ TEST_CASE("Cast converts between numeric dtypes", "[eval][kernels][math]") {
   CHECK(values_of<float>(from_bool) == std::vector<float>{1, 0});
   Tensor same = run_ok("Cast", {x}, test::type_attr("DstT", tensorflow::DT_FLOAT));
   CHECK(same.shares_buffer_with(x));
+}
+
+TEST_CASE("Cast of a float no integer type holds saturates, and NaN becomes 0", "[eval][kernels][math]") {
+  const float inf = std::numeric_limits<float>::infinity();
+  Tensor x = floats({6}, {std::nanf(""), inf, -inf, 3e9f, -3e9f, 300});
+  Tensor as_int = run_ok("Cast", {x}, test::type_attr("DstT", tensorflow::DT_INT32));
+  constexpr int32_t lowest = std::numeric_limits<int32_t>::lowest();
+  constexpr int32_t highest = std::numeric_limits<int32_t>::max();
+  CHECK(values_of<int32_t>(as_int) == std::vector<int32_t>{0, highest, lowest, highest, lowest, 300});
+  Tensor as_byte = run_ok("Cast", {x}, test::type_attr("DstT", tensorflow::DT_UINT8));
+  CHECK(values_of<uint8_t>(as_byte) == std::vector<uint8_t>{0, 255, 0, 255, 0, 255});
+  Tensor as_int64 = run_ok("Cast", {floats({2}, {1e19f, -1e19f})}, test::type_attr("DstT", tensorflow::DT_INT64));
+  CHECK(values_of<int64_t>(as_int64) ==
+        std::vector<int64_t>{std::numeric_limits<int64_t>::max(), std::numeric_limits<int64_t>::lowest()});
+  Tensor halves = run_ok("Cast", {floats({2}, {70000, -1.5f})}, test::type_attr("DstT", tensorflow::DT_HALF));
+  Tensor from_half = run_ok("Cast", {halves}, test::type_attr("DstT", tensorflow::DT_INT16));
+  CHECK(values_of<int16_t>(from_half) == std::vector<int16_t>{std::numeric_limits<int16_t>::max(), -1});
 }
 
 }  // namespace

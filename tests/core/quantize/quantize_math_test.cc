@@ -117,6 +117,9 @@ TEST_CASE("symmetric int8 quantization and the error report", "[quantize]") {
   CHECK(mq::quantize_symmetric_int8(100.0f, scale) == 127);
   CHECK(mq::quantize_symmetric_int8(0.0f, scale) == 0);
   CHECK(mq::symmetric_int8_scale(0.0f) == 1.0f);
+  // A denormal range whose scale underflows to 0: 0 / 0 has no int8 level.
+  CHECK(mq::quantize_symmetric_int8(0.0f, 0.0f) == 0);
+  CHECK(mq::quantize_symmetric_int8(1e-40f, 0.0f) == 127);
 
   mq::QuantizationErrorAccumulator acc;
   acc.add(1.0f, 1.0f);

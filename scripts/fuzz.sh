@@ -4,9 +4,14 @@
 # target ever crashed on (tests/data/crashes/<target>/), then fuzzes each for
 # a given number of seconds (default 60), at most two at a time.
 #   scripts/fuzz.sh            # every target, 60 s each
-#   scripts/fuzz.sh 30         # the brief run scripts/test.sh does
 #   scripts/fuzz.sh 600        # the 10-minute local run
 #   scripts/fuzz.sh 600 evaluator_fuzzer
+#   scripts/fuzz.sh ci         # the brief, repeatable run scripts/test.sh does
+# `ci` fuzzes each target from its seeds alone (a fresh corpus) with a fixed
+# random seed for a fixed number of executions (CI_RUNS below, about 30 s
+# each on two cores), so every machine explores the same inputs: it fails
+# on a regression, never on a new finding that depends on luck. Finding new
+# problems is the timed run's job.
 # Seeds, per target (copied into build/fuzz/seeds/<target>/):
 #   parse_graph, hdf5, inflate   graphs under 600 KB: ../shared/models, examples/, tests/data (+ HDF5 fixtures)
 #   parse_text_graph             the .pbtxt fixtures
@@ -23,6 +28,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 only=${2:-}
+declare -A CI_RUNS=(
+  [evaluator_fuzzer]=40000 [hdf5_fuzzer]=15000 [inflate_fuzzer]=1000000 [keras_fuzzer]=600000
+  [parse_graph_fuzzer]=10000 [parse_text_graph_fuzzer]=700000 [transform_graph_fuzzer]=8000
+  [transform_string_fuzzer]=300000
+)
 shared=${MQ_SHARED_DIR:-../shared}
 parallel=${MQ_FUZZ_JOBS:-2}
 
@@ -84,11 +94,19 @@ fuzz_one() {
       return 1
     fi
   fi
-  local status=0
-  "$fuzzer" "${flags[@]}" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=20 \
+  local status=0 budget=(-max_total_time="$seconds") label="${seconds}s"
+  if [[ $seconds == ci ]]; then
+    [[ -n ${CI_RUNS[$name]:-} ]] || { echo "!! $name has no entry in CI_RUNS (scripts/fuzz.sh)"; return 1; }
+    corpus=build/fuzz/ci-corpus/$name
+    rm -rf "$corpus"
+    mkdir -p "$corpus"
+    budget=(-seed=1 -runs="${CI_RUNS[$name]}")
+    label="${CI_RUNS[$name]} runs, seed 1"
+  fi
+  "$fuzzer" "${flags[@]}" "${budget[@]}" -rss_limit_mb=2048 -timeout=20 \
     -artifact_prefix="$findings/" -print_final_stats=1 "$corpus" "$seeds" >"build/fuzz/$name.log" 2>&1 || status=1
   {
-    echo "== $name: ${seconds}s"
+    echo "== $name: $label"
     grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' "build/fuzz/$name.log" || true
     echo "   corpus: $(ls "$corpus" | wc -l) files, $(du -sk "$corpus" | cut -f1) KB"
     if ((status)); then

@@ -7,8 +7,9 @@
 #   4. node --test tests/wasm           the module, compared with the sanitized native CLI
 #   5. node --test tests/web            browser tests (after scripts/build_web.sh copies the
 #                                       wasm build into web/dist), when tests/web exists
-#   6. scripts/fuzz.sh 30               every fuzz target for 30 s (two at a time) after
-#                                       replaying the inputs it ever crashed on
+#   6. scripts/fuzz.sh ci               every fuzz target (two at a time) replays the inputs
+#                                       it ever crashed on, then fuzzes its seeds for a fixed
+#                                       number of runs with a fixed seed (about 30 s each)
 # With MQ_RELEASE=1 it also builds the `native` preset (g++ Release, what users
 # run) and runs the suites there first.
 # Stops at the first failure with a non-zero exit code.
@@ -16,7 +17,7 @@
 # Environment:
 #   MQ_JOBS   parallel build jobs (default: the number of cores)
 #   MQ_CACHE  where setup.sh keeps the protobuf wasm build (default ~/.cache/modelquant)
-#   MQ_FUZZ_SECONDS  seconds per fuzz target (default 30; 0 skips fuzzing, saying so)
+#   MQ_FUZZ_SECONDS  timed fuzzing instead: seconds per target (0 skips fuzzing, saying so)
 #   MQ_RELEASE  1: also the g++ Release build and its ctest run (default 0)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,8 +30,8 @@ export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 
-# ccache keeps compiled objects between runs (three C++ builds: Release,
-# ASan, fuzz); paths are taken relative to the checkout so another clone of
+# ccache keeps compiled objects between runs (the sanitized build, and with
+# MQ_RELEASE=1 the Release build); paths are taken relative to the checkout so another clone of
 # the same tree reuses them.
 if command -v ccache >/dev/null 2>&1; then
   export CMAKE_C_COMPILER_LAUNCHER=ccache CMAKE_CXX_COMPILER_LAUNCHER=ccache
@@ -119,8 +120,11 @@ else
   echo "SKIPPED: browser tests: tests/web does not exist yet"
 fi
 
-FUZZ_SECONDS=${MQ_FUZZ_SECONDS:-30}
-if ((FUZZ_SECONDS > 0)); then
+FUZZ_SECONDS=${MQ_FUZZ_SECONDS:-ci}
+if [[ $FUZZ_SECONDS == ci ]]; then
+  section "fuzz (crash inputs, then a fixed number of runs from the seeds)"
+  bash scripts/fuzz.sh ci
+elif ((FUZZ_SECONDS > 0)); then
   section "fuzz (${FUZZ_SECONDS} s per target)"
   bash scripts/fuzz.sh "$FUZZ_SECONDS"
 else

@@ -48,21 +48,8 @@ inline std::string length_delimited(uint32_t field, const std::string& payload) 
   return tag(field, 2) + varint(payload.size()) + payload;
 }
 
-// x (Placeholder [1,2]) → MatMul with w (Const [2,2]) → y → Relu 'out'.
-inline tensorflow::GraphDef valid_graph() {
-  return graph_from_text(R"pb(
-    node { name: "x" op: "Placeholder"
-           attr { key: "dtype" value { type: DT_FLOAT } }
-           attr { key: "shape" value { shape { dim { size: 1 } dim { size: 2 } } } } }
-    node { name: "w" op: "Const"
-           attr { key: "dtype" value { type: DT_FLOAT } }
-           attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { dim { size: 2 } dim { size: 2 } }
-                                                tensor_content: "\000\000\200?\000\000\000@\000\000@@\000\000\200@" } } } }
-    node { name: "y" op: "MatMul" input: "x" input: "w" attr { key: "T" value { type: DT_FLOAT } } }
-    node { name: "out" op: "Relu" input: "y" attr { key: "T" value { type: DT_FLOAT } } }
-    versions { producer: 27 }
-  )pb");
-}
+// The graph every case damages: tests/data/malformed/valid.pbtxt.
+inline tensorflow::GraphDef valid_graph() { return graph_from_text(read_bytes(test_data("malformed/valid.pbtxt"))); }
 
 inline std::string serialized(const tensorflow::GraphDef& graph) { return graph.SerializeAsString(); }
 

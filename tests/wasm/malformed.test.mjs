@@ -5,29 +5,18 @@
 // one-line message the native CLI prints for the same file. Out of memory is
 // a clean Error too, and the module keeps working after every case.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 
-import { loadApi, nativeErrorMessage, runNative, tempDir } from './support.mjs';
+import { loadApi, nativeErrorMessage, repoDir, runNative, tempDir } from './support.mjs';
 
 const { api, mq } = await loadApi();
 const encoder = new TextEncoder();
 
 // The valid graph the cases start from, as text (edited for the broken
-// graphs) and as binary (damaged byte-wise).
-const validText = `
-node { name: "x" op: "Placeholder"
-       attr { key: "dtype" value { type: DT_FLOAT } }
-       attr { key: "shape" value { shape { dim { size: 1 } dim { size: 2 } } } } }
-node { name: "w" op: "Const"
-       attr { key: "dtype" value { type: DT_FLOAT } }
-       attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { dim { size: 2 } dim { size: 2 } }
-              tensor_content: "\\000\\000\\200?\\000\\000\\000@\\000\\000@@\\000\\000\\200@" } } } }
-node { name: "y" op: "MatMul" input: "x" input: "w" attr { key: "T" value { type: DT_FLOAT } } }
-node { name: "out" op: "Relu" input: "y" attr { key: "T" value { type: DT_FLOAT } } }
-versions { producer: 27 }
-`;
+// graphs) and as binary (damaged byte-wise); the CLI's suite uses it too.
+const validText = readFileSync(join(repoDir, 'tests/data/malformed/valid.pbtxt'), 'utf8');
 const validBytes = await mq.convert(encoder.encode(validText), 'binary');
 
 // Protobuf wire format.

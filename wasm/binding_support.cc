@@ -62,6 +62,13 @@ StatusOr<bool> bool_option(const val& options, const char* name, bool fallback) 
   return field.isTrue();
 }
 
+StatusOr<GraphFormat> format_option(const val& options, const std::string& fallback) {
+  MQ_ASSIGN_OR_RETURN(std::string name, string_option(options, "format", fallback));
+  if (name == "text") return GraphFormat::kText;
+  if (name == "binary") return GraphFormat::kBinary;
+  return Status::error("unknown output format '" + name + "'; use 'text' or 'binary'");
+}
+
 val json_to_js(const std::string& json) { return val::global("JSON").call<val>("parse", json); }
 
 StatusOr<std::string> source_name(const val& options) { return string_option(options, "name", "input"); }

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <utility>
 
+#include "core/io/graph_io.h"
 #include "core/util/status.h"
 
 namespace mq::wasm {
@@ -56,6 +57,10 @@ val json_to_js(const std::string& json);
 // another type.
 StatusOr<std::string> string_option(const val& options, const char* name, const std::string& fallback);
 StatusOr<bool> bool_option(const val& options, const char* name, bool fallback);
+
+// options.format, "text" or "binary", as the format to write; `fallback`
+// when it is absent ("" makes it required).
+StatusOr<GraphFormat> format_option(const val& options, const std::string& fallback);
 
 // The name messages use for the input: options.name, else "input".
 StatusOr<std::string> source_name(const val& options);

@@ -7,15 +7,7 @@ namespace mq::wasm {
 
 Result convert(const val& bytes, const val& options) {
   MQ_ASSIGN_OR_RETURN(std::string name, source_name(options));
-  MQ_ASSIGN_OR_RETURN(std::string format_name, string_option(options, "format", ""));
-  GraphFormat format;
-  if (format_name == "text") {
-    format = GraphFormat::kText;
-  } else if (format_name == "binary") {
-    format = GraphFormat::kBinary;
-  } else {
-    return Status::error("unknown output format '" + format_name + "'; use 'text' or 'binary'");
-  }
+  MQ_ASSIGN_OR_RETURN(GraphFormat format, format_option(options, ""));
   MQ_ASSIGN_OR_RETURN(std::string input, bytes_from_js(bytes, name));
   tensorflow::GraphDef graph;
   MQ_RETURN_IF_ERROR(parse_graph(input, name, &graph));

@@ -44,15 +44,7 @@ Result transform(const val& bytes, const val& options) {
   MQ_ASSIGN_OR_RETURN(request.shape, string_option(options, "shape", ""));
   MQ_ASSIGN_OR_RETURN(request.inputs, names_option(options, "inputs"));
   MQ_ASSIGN_OR_RETURN(request.outputs, names_option(options, "outputs"));
-  MQ_ASSIGN_OR_RETURN(std::string format_name, string_option(options, "format", "binary"));
-  GraphFormat format;
-  if (format_name == "text") {
-    format = GraphFormat::kText;
-  } else if (format_name == "binary") {
-    format = GraphFormat::kBinary;
-  } else {
-    return Status::error("unknown output format '" + format_name + "'; use 'text' or 'binary'");
-  }
+  MQ_ASSIGN_OR_RETURN(GraphFormat format, format_option(options, "binary"));
   if (!request.transforms.empty()) {
     TransformStringError error;
     StatusOr<TransformList> parsed = parse_transform_string(request.transforms, &error);

@@ -375,6 +375,8 @@ Status strided_slice_kernel(KernelContext& ctx) {
   MQ_ASSIGN_OR_RETURN(std::vector<int64_t> strides, int_values(ctx, ctx.inputs[3], "strides"));
   if (begin.size() != end.size() || begin.size() != strides.size())
     return ctx.error("begin, end and strides must have the same length");
+  // Each entry has a bit in the 64-bit masks (an implicit ellipsis one more).
+  if (begin.size() > 63) return ctx.error("the slice has " + std::to_string(begin.size()) + " entries; at most 63 are supported");
   int64_t begin_mask = ctx.attr_int_or("begin_mask", 0);
   int64_t end_mask = ctx.attr_int_or("end_mask", 0);
   int64_t ellipsis_mask = ctx.attr_int_or("ellipsis_mask", 0);

@@ -175,6 +175,10 @@ TEST_CASE("StridedSlice with each of the five masks", "[eval][kernels][array]") 
              Catch::Contains("out of bounds"));
   CHECK_THAT(run_error("StridedSlice", {x, ints({1}, {0}), ints({1}, {1}), ints({1}, {0})}, masks(0, 0, 0, 0, 0)),
              Catch::Contains("must be non-zero"));
+  // Each entry needs a mask bit: 64 entries (plus the implicit ellipsis) do not fit.
+  std::vector<int32_t> zeros(64, 0), ones(64, 1);
+  CHECK_THAT(run_error("StridedSlice", {x, ints({64}, zeros), ints({64}, ones), ints({64}, ones)}, masks(0, 0, 0, 0, 0)),
+             Catch::Contains("64 entries; at most 63"));
 }
 
 TEST_CASE("Split and SplitV", "[eval][kernels][array]") {

@@ -1,5 +1,9 @@
 #include "native-cli/cli_support.h"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <cstdio>
 #include <iostream>
 
@@ -66,6 +70,15 @@ void write_stdout(const std::string& text) {
   std::cout << text;
   std::cout.flush();
   if (!std::cout) throw CommandFailure("could not write to standard output", kExitInternalError);
+}
+
+void keep_freed_memory_for_reuse() {
+#if defined(__GLIBC__)
+  // Blocks up to 1 GiB come from the heap instead of their own mapping, and
+  // the heap is not trimmed below 1 GiB of free space.
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
 }
 
 }  // namespace mq::cli

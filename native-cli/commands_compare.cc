@@ -25,6 +25,7 @@ struct CompareCommandOptions {
 void run_compare(const CompareCommandOptions& options) {
   LoadedModel first = load_well_formed_model_or_fail(options.first);
   LoadedModel second = load_well_formed_model_or_fail(options.second);
+  keep_freed_memory_for_reuse();  // after loading: the file's bytes are gone
   CompareOptions compare_options;
   compare_options.run = run_options_or_fail(options.flags);
   compare_options.rtol = options.rtol;

@@ -24,6 +24,7 @@ struct RunCommandOptions {
 
 void run_run(const RunCommandOptions& options) {
   LoadedModel model = load_well_formed_model_or_fail(options.model);
+  keep_freed_memory_for_reuse();  // after loading: the file's bytes are gone
   RunOptions run_options = run_options_or_fail(options.flags);
   StatusOr<RunResult> result = run_model(model.graph, run_options);
   fail_if_error(result.status().with_context(options.model));

@@ -88,6 +88,14 @@ Status bias_add(KernelContext& context) {
       const T* in = value.data<T>();
       const T* b = bias.data<T>();
       T* out = output.data<T>();
+      if (layout.inner == 1) {
+        // Channels last: one pass over the channels per row, which vectorizes.
+        for (int64_t o = 0; o < layout.outer; ++o) {
+          const int64_t base = o * layout.channels;
+          for (int64_t c = 0; c < layout.channels; ++c) out[base + c] = static_cast<T>(in[base + c] + b[c]);
+        }
+        return;
+      }
       for (int64_t o = 0; o < layout.outer; ++o) {
         for (int64_t c = 0; c < layout.channels; ++c) {
           const int64_t base = (o * layout.channels + c) * layout.inner;

@@ -369,8 +369,17 @@ To saturating_int(From value) {
   return static_cast<To>(value);
 }
 
+// Cast is instantiated for every pair of numeric types (the largest function
+// in the wasm module when each is unrolled and vectorized) and rarely hot, so
+// the module compiles it for size.
+#if defined(__EMSCRIPTEN__)
+#define MQ_COMPILED_FOR_SIZE __attribute__((minsize, noinline))
+#else
+#define MQ_COMPILED_FOR_SIZE
+#endif
+
 template <typename From, typename To>
-void cast_elements(const Tensor& in, Tensor& out) {
+MQ_COMPILED_FOR_SIZE void cast_elements(const Tensor& in, Tensor& out) {
   constexpr bool from_half = std::is_same_v<From, Eigen::half> || std::is_same_v<From, Eigen::bfloat16>;
   if constexpr (std::is_same_v<To, bool>) {
     out.flat<bool>() = in.flat<From>().unaryExpr([](From v) { return static_cast<float>(v) != 0.0f; });
@@ -397,25 +406,18 @@ Status cast_kernel(KernelContext& ctx) {
     ctx.outputs[0] = in;
     return Status::ok();
   }
-  Status status;
-  bool handled = false;
+  // The pair of types picks a function; everything else is done once.
+  void (*cast)(const Tensor&, Tensor&) = nullptr;
   dispatch_numeric(in.dtype(), [&](auto from_type) {
-    using From = decltype(from_type);
-    handled = dispatch_numeric(target, [&](auto to_type) {
-      using To = decltype(to_type);
-      StatusOr<Tensor> out = ctx.allocate(target, in.shape());
-      if (!out.is_ok()) {
-        status = out.status();
-        return;
-      }
-      cast_elements<From, To>(in, *out);
-      ctx.outputs[0] = std::move(*out);
-    });
+    dispatch_numeric(target, [&](auto to_type) { cast = &cast_elements<decltype(from_type), decltype(to_type)>; });
   });
-  if (!handled)
+  if (cast == nullptr)
     return Status::unsupported("node '" + ctx.node.name() + "' (op Cast): casting " + dtype_name(in.dtype()) +
                                " to " + dtype_name(target) + " is not supported");
-  return status;
+  MQ_ASSIGN_OR_RETURN(Tensor out, ctx.allocate(target, in.shape()));
+  cast(in, out);
+  ctx.outputs[0] = std::move(out);
+  return Status::ok();
 }
 
 }  // namespace

@@ -9,10 +9,10 @@
 #   scripts/fuzz.sh ci         # the brief, repeatable run scripts/test.sh does
 # `ci` fuzzes each target from its seeds alone (a fresh corpus) with a fixed
 # random seed for a fixed number of executions (CI_RUNS below, about 30 s
-# each on two cores, never more than 90 s), so every machine explores nearly the same inputs (the
-# corpus still varies by a few percent from run to run): it is there to catch
-# regressions, not to depend on luck. Finding new problems is the timed
-# run's job.
+# each on two cores, never more than 90 s), so every machine explores nearly
+# the same inputs (the corpus still varies by a few percent from run to run):
+# it is there to catch regressions, not to depend on luck. Finding new
+# problems is the timed run's job.
 # Seeds, per target (copied into build/fuzz/seeds/<target>/):
 #   parse_graph, hdf5, inflate   graphs under 600 KB: ../shared/models, examples/, tests/data (+ HDF5 fixtures)
 #   parse_text_graph             the .pbtxt fixtures

@@ -31,8 +31,8 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 
 # ccache keeps compiled objects between runs (the sanitized build, and with
-# MQ_RELEASE=1 the Release build); paths are taken relative to the checkout so another clone of
-# the same tree reuses them.
+# MQ_RELEASE=1 the Release build); paths are taken relative to the checkout
+# so another clone of the same tree reuses them.
 if command -v ccache >/dev/null 2>&1; then
   export CMAKE_C_COMPILER_LAUNCHER=ccache CMAKE_CXX_COMPILER_LAUNCHER=ccache
   export CCACHE_BASEDIR=$PWD CCACHE_DIR=${CCACHE_DIR:-$MQ_CACHE/ccache} CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}

@@ -9,6 +9,8 @@ import { gzipSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { median } from './median.mjs';
+
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -68,12 +70,6 @@ function timed(command, commandArgs) {
   const rss = Number(/MAXRSS_KB=(\d+)/.exec(result.stderr)[1]) * 1024;
   return { seconds, rss, stdout: result.stdout };
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 // Each program of `programs` runs once to warm the page cache, then `runs`
 // times, interleaved: run i of every program happens before run i+1 of any.

@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+import { median } from './median.mjs';
+
 const [wasmDir, model, repeatsText] = process.argv.slice(2);
 const dir = resolve(wasmDir);
 const create = (await import(pathToFileURL(`${dir}/../bench/wasm/wasm_parse_benchmark.mjs`).href)).default;
@@ -20,4 +22,4 @@ for (let i = 0; i < repeats; ++i) {
 }
 if (nodes < 0) throw new Error(`${model} does not parse`);
 times.sort((a, b) => a - b);
-console.log(JSON.stringify({ nodes, parse_ms: times[Math.floor(times.length / 2)], runs: times }));
+console.log(JSON.stringify({ nodes, parse_ms: median(times), runs: times }));

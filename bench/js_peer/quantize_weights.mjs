@@ -12,6 +12,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 
+import { median } from '../median.mjs';
+
 const DT_FLOAT = 1;
 const DT_QUINT8 = 12;
 const FLT_MAX = 3.4028234663852886e38;
@@ -125,11 +127,6 @@ export function quantizeWeights(bytes) {
 
 export function decodeGraph(bytes) {
   return GraphDef.decode(bytes);
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

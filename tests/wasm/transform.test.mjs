@@ -16,6 +16,14 @@ function withoutTimings(report) {
   return { ...report, steps: report.steps.map(({ milliseconds, ...step }) => step) };
 }
 
+// The module's result is the file the CLI wrote to `out` and the report it
+// printed with --json (timings aside).
+function assertSameAsNative(result, out, native, what) {
+  assert.ok(Buffer.from(result.bytes).equals(readFileSync(out)), `${what}: bytes differ from the CLI's`);
+  assert.deepEqual(withoutTimings(result.report), withoutTimings(JSON.parse(native.stdout.toString('utf8'))),
+    `${what}: report differs`);
+}
+
 const transformStrings = [
   'quantize_weights',
   'quantize_weights(scheme=per_channel_int8, minimum_size=256)',
@@ -33,9 +41,7 @@ test('every shared model gives the bytes and report of the native CLI', async (t
       assert.equal(native.status, 0, `${path} ${transforms}: ${native.stderr}`);
       const result = await mq.transform(bytes, { transforms, name: path });
       assert.ok(result.bytes instanceof Uint8Array);
-      assert.ok(Buffer.from(result.bytes).equals(readFileSync(out)), `${path} ${transforms}: bytes differ from the CLI's`);
-      assert.deepEqual(withoutTimings(result.report), withoutTimings(JSON.parse(native.stdout.toString('utf8'))),
-        `${path} ${transforms}: report differs`);
+      assertSameAsNative(result, out, native, `${path} ${transforms}`);
     }
   }
 });
@@ -66,9 +72,7 @@ test('every recipe on every shared model gives the native CLI\'s bytes, or its m
         continue;
       }
       const result = await mq.transform(bytes, options);
-      assert.ok(Buffer.from(result.bytes).equals(readFileSync(out)), `${path} ${recipe}: bytes differ from the CLI's`);
-      assert.deepEqual(withoutTimings(result.report), withoutTimings(JSON.parse(native.stdout.toString('utf8'))),
-        `${path} ${recipe}: report differs`);
+      assertSameAsNative(result, out, native, `${path} ${recipe}`);
       compared++;
     }
   }
